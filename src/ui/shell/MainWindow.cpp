@@ -1,0 +1,10 @@
+#include "MainWindow.h"
+
+namespace anyrouter {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+{
+}
+
+} // namespace anyrouter
