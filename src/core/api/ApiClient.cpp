@@ -1,0 +1,185 @@
+#include "ApiClient.h"
+
+#include "domain/Workspace.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+namespace anyrouter {
+
+Q_LOGGING_CATEGORY(lcApi, "anyrouter.api")
+
+using namespace Qt::StringLiterals;
+
+QJsonDocument ApiReply::json() const
+{
+    return QJsonDocument::fromJson(m_body);
+}
+
+void ApiReply::abort()
+{
+    if (m_done)
+        return;
+    if (m_current)
+        m_current->abort(); // its finished handler sees m_done and returns
+    m_error = ApiError(ApiError::Category::Cancelled, QString());
+    finish();
+}
+
+void ApiReply::finish()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    emit finished();
+    deleteLater();
+}
+
+ApiClient::ApiClient(QNetworkAccessManager* nam, QObject* parent, Clock* clock)
+    : QObject(parent)
+    , m_nam(nam)
+    , m_clock(clock ? clock : SystemClock::instance())
+{
+}
+
+void ApiClient::setBaseUrl(const QUrl& baseUrl)
+{
+    m_baseUrl = baseUrl;
+}
+
+void ApiClient::setKeys(const QString& inferenceKey, const QString& managementKey)
+{
+    m_inferenceKey = inferenceKey;
+    m_managementKey = managementKey;
+}
+
+QString ApiClient::keyLabel(KeyRole role) const
+{
+    if (role == KeyRole::None)
+        return {};
+    const QString& key = (role == KeyRole::Management && !m_managementKey.isEmpty()) ? m_managementKey : m_inferenceKey;
+    return maskKey(key);
+}
+
+QUrl ApiClient::endpointUrl(const QString& path, const QUrlQuery& query) const
+{
+    QUrl url = m_baseUrl;
+    QString base = url.path(QUrl::FullyEncoded);
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    // path may carry percent-encoded segments (model ids like anthropic%2Fclaude); keep them encoded.
+    url.setPath(base + (path.startsWith(u'/') ? path : u'/' + path), QUrl::StrictMode);
+    if (!query.isEmpty())
+        url.setQuery(query);
+    return url;
+}
+
+QNetworkRequest ApiClient::makeRequest(const QString& path, KeyRole role, const QUrlQuery& query) const
+{
+    QNetworkRequest req(endpointUrl(path, query));
+    const QString& key = (role == KeyRole::Management && !m_managementKey.isEmpty()) ? m_managementKey : m_inferenceKey;
+    if (role != KeyRole::None && !key.isEmpty())
+        req.setRawHeader("Authorization", "Bearer " + key.toUtf8());
+    req.setRawHeader("X-AnyRouter-Title", m_attribution.title.toUtf8());
+    req.setRawHeader("X-AnyRouter-Source", m_attribution.source.toUtf8());
+    req.setRawHeader("X-AnyRouter-Version", m_attribution.version.toUtf8());
+    if (!m_attribution.referer.isEmpty())
+        req.setRawHeader("HTTP-Referer", m_attribution.referer.toUtf8());
+    req.setRawHeader("Accept", "application/json");
+    req.setHeader(QNetworkRequest::UserAgentHeader, QString(u"AnyRouterDesktop/"_s + m_attribution.version));
+    req.setTransferTimeout(m_transferTimeoutMs);
+    // Never follow a redirect to another host with our Authorization header.
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
+    return req;
+}
+
+void ApiClient::captureRateLimit(const QNetworkReply* reply)
+{
+    RateLimitInfo info = RateLimitInfo::fromReply(reply, m_clock->nowMs());
+    if (!info.isValid())
+        return;
+    m_rateLimit = info;
+    emit rateLimitChanged(m_rateLimit);
+}
+
+ApiReply* ApiClient::get(const QString& path, KeyRole role, const QUrlQuery& query)
+{
+    auto* r = new ApiReply(this);
+    startAttempt(r, "GET", makeRequest(path, role, query), {}, true);
+    return r;
+}
+
+ApiReply* ApiClient::send(const QByteArray& verb, const QString& path, KeyRole role, const QJsonObject& body)
+{
+    auto* r = new ApiReply(this);
+    QNetworkRequest req = makeRequest(path, role);
+    QByteArray payload;
+    if (verb != "DELETE" || !body.isEmpty()) {
+        req.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    }
+    startAttempt(r, verb, req, payload, false);
+    return r;
+}
+
+void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetworkRequest& req, const QByteArray& body,
+                             bool retryable)
+{
+    if (r->m_done)
+        return;
+    ++r->m_attempts;
+    QNetworkReply* reply = m_nam->sendCustomRequest(req, verb, body);
+    r->m_current = reply;
+    const qint64 started = m_clock->nowMs();
+    qCDebug(lcApi) << verb << req.url().path() << "attempt" << r->m_attempts; // never the headers
+
+    // Bound memory: a hostile or broken server cannot make us buffer without limit.
+    connect(reply, &QNetworkReply::downloadProgress, r, [this, reply](qint64 received, qint64) {
+        if (received > m_maxResponseBytes) {
+            reply->setProperty("anyrouter_too_large", true);
+            reply->abort();
+        }
+    });
+
+    connect(reply, &QNetworkReply::finished, r, [=, this] {
+        reply->deleteLater();
+        if (r->m_done)
+            return;
+        captureRateLimit(reply);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r->m_status = status;
+        r->m_headers.clear();
+        for (const auto& pair : reply->rawHeaderPairs())
+            r->m_headers.insert(pair.first.toLower(), pair.second);
+
+        ApiError error;
+        if (reply->property("anyrouter_too_large").toBool()) {
+            error = ApiError::badResponse(tr("The response was larger than %1 MB.").arg(m_maxResponseBytes >> 20));
+        } else if (status == 0 || (reply->error() != QNetworkReply::NoError && status < 400)) {
+            error = ApiError::fromNetworkError(reply->error(), reply->errorString());
+        } else {
+            r->m_body = reply->readAll();
+            if (status >= 400) {
+                error = ApiError::fromHttp(status, r->m_body,
+                                           parseRetryAfter(reply->rawHeader("Retry-After"), m_clock->nowMs()));
+            }
+        }
+        qCDebug(lcApi) << verb << req.url().path() << status << (m_clock->nowMs() - started) << "ms";
+
+        if (error.isError() && retryable && error.isRetryable()
+            && error.category() != ApiError::Category::Cancelled) {
+            if (const auto delay = m_retry.delayBeforeRetry(r->m_attempts - 1, error.retryAfterSeconds(),
+                                                            m_rng.generateDouble())) {
+                qCInfo(lcApi) << "retrying" << req.url().path() << "in" << *delay << "ms after"
+                              << ApiError::categoryName(error.category());
+                r->m_current = nullptr;
+                m_clock->schedule(*delay, r, [=, this] { startAttempt(r, verb, req, body, retryable); });
+                return;
+            }
+        }
+        r->m_error = error;
+        r->finish();
+    });
+}
+
+} // namespace anyrouter

@@ -1,0 +1,124 @@
+// ApiClient: the one place requests to the gateway are made. It owns no QNetworkAccessManager (the
+// app has one), builds every request in makeRequest() — the only code that sets Authorization and
+// the X-AnyRouter-* attribution headers — retries idempotent GETs on 429/5xx with backoff honouring
+// Retry-After, captures rate-limit headers, bounds response sizes and turns failures into ApiError.
+#pragma once
+
+#include "ApiError.h"
+#include "Clock.h"
+#include "RateLimitInfo.h"
+#include "RetryPolicy.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QUrl>
+#include <QUrlQuery>
+
+class QNetworkAccessManager;
+
+namespace anyrouter {
+
+Q_DECLARE_LOGGING_CATEGORY(lcApi)
+
+struct Attribution
+{
+    QString title = QStringLiteral("AnyRouter Desktop");
+    QString source = QStringLiteral("desktop");
+    QString version = QStringLiteral(ANYROUTER_VERSION);
+    QString referer = QStringLiteral("https://anyrouter.dev/apps/anyrouter-desktop");
+};
+
+// Which credential a request needs. Management requests use the workspace's management key when it
+// has one, else its inference key (a key with the Key Management permission suffices, reference §8).
+enum class KeyRole { Inference, Management, None };
+
+// One in-flight request (including its retries). Emits finished() exactly once; then read the
+// result. Deletes itself after finished() has been delivered.
+class ApiReply : public QObject
+{
+    Q_OBJECT
+public:
+    bool isOk() const { return !m_error.isError(); }
+    int httpStatus() const { return m_status; }
+    const QByteArray& body() const { return m_body; }
+    QJsonDocument json() const; // parsed body (invalid document when not JSON)
+    const ApiError& error() const { return m_error; }
+    int attempts() const { return m_attempts; }
+    QByteArray rawHeader(const QByteArray& name) const { return m_headers.value(name.toLower()); }
+    void abort(); // finishes with Category::Cancelled
+
+signals:
+    void finished();
+
+private:
+    friend class ApiClient;
+    explicit ApiReply(QObject* parent) : QObject(parent) {}
+    void finish();
+
+    int m_status = 0;
+    QByteArray m_body;
+    QHash<QByteArray, QByteArray> m_headers;
+    ApiError m_error;
+    int m_attempts = 0;
+    bool m_done = false;
+    QPointer<QNetworkReply> m_current;
+};
+
+class ApiClient : public QObject
+{
+    Q_OBJECT
+public:
+    ApiClient(QNetworkAccessManager* nam, QObject* parent = nullptr, Clock* clock = nullptr);
+
+    void setBaseUrl(const QUrl& baseUrl);
+    QUrl baseUrl() const { return m_baseUrl; }
+    void setKeys(const QString& inferenceKey, const QString& managementKey = {});
+    bool hasInferenceKey() const { return !m_inferenceKey.isEmpty(); }
+    bool hasManagementKey() const { return !m_managementKey.isEmpty(); }
+    QString keyLabel(KeyRole role) const; // masked key that a request with this role uses
+    void setAttribution(const Attribution& a) { m_attribution = a; }
+    void setRetryPolicy(const RetryPolicy& p) { m_retry = p; }
+    void setMaxResponseBytes(qint64 bytes) { m_maxResponseBytes = bytes; }
+    void setTransferTimeoutMs(int ms) { m_transferTimeoutMs = ms; }
+    void setJitterSeed(quint32 seed) { m_rng.seed(seed); }
+    Clock* clock() const { return m_clock; }
+    QNetworkAccessManager* networkManager() const { return m_nam; }
+
+    QUrl endpointUrl(const QString& path, const QUrlQuery& query = {}) const;
+    QNetworkRequest makeRequest(const QString& path, KeyRole role, const QUrlQuery& query = {}) const;
+
+    // Idempotent GET, retried per the retry policy.
+    ApiReply* get(const QString& path, KeyRole role, const QUrlQuery& query = {});
+    // POST/PATCH/DELETE: never retried automatically.
+    ApiReply* send(const QByteArray& verb, const QString& path, KeyRole role, const QJsonObject& body = {});
+
+    RateLimitInfo rateLimit() const { return m_rateLimit; }
+    // Called by streaming code that drives its own QNetworkReply, so headers are still captured.
+    void captureRateLimit(const QNetworkReply* reply);
+
+signals:
+    void rateLimitChanged(const anyrouter::RateLimitInfo& info);
+
+private:
+    void startAttempt(ApiReply* r, const QByteArray& verb, const QNetworkRequest& req, const QByteArray& body,
+                      bool retryable);
+
+    QNetworkAccessManager* m_nam;
+    Clock* m_clock;
+    QUrl m_baseUrl;
+    QString m_inferenceKey;
+    QString m_managementKey;
+    Attribution m_attribution;
+    RetryPolicy m_retry;
+    RateLimitInfo m_rateLimit;
+    qint64 m_maxResponseBytes = 64 * 1024 * 1024;
+    int m_transferTimeoutMs = 60000;
+    QRandomGenerator m_rng{0x5eed};
+};
+
+} // namespace anyrouter

@@ -1,0 +1,231 @@
+#include "ApiError.h"
+
+#include "domain/JsonUtil.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace anyrouter {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char* s, const char* disambiguation = nullptr, int n = -1)
+{
+    return QCoreApplication::translate("ApiError", s, disambiguation, n);
+}
+
+// Maps a textual error code/type (OAuth, gateway) to a category when the status is unhelpful
+// (e.g. 200 for a mid-stream error, 400 for OAuth errors).
+ApiError::Category categoryFromCode(const QString& code, const QString& type)
+{
+    const QString c = code.toLower();
+    const QString t = type.toLower();
+    auto has = [&](QLatin1String needle) { return c.contains(needle) || t.contains(needle); };
+    if (has("rate_limit"_L1) || c == u"rate_limited" || c == u"429")
+        return ApiError::Category::RateLimited;
+    if (has("insufficient"_L1) || has("credit"_L1) || has("payment"_L1) || c == u"402")
+        return ApiError::Category::InsufficientCredits;
+    if (has("authentication"_L1) || has("invalid_api_key"_L1) || c == u"401" || c == u"invalid_token")
+        return ApiError::Category::Auth;
+    if (has("permission"_L1) || has("forbidden"_L1) || c == u"403")
+        return ApiError::Category::Permission;
+    if (has("not_found"_L1) || c == u"404")
+        return ApiError::Category::NotFound;
+    if (has("timeout"_L1) || c == u"504")
+        return ApiError::Category::Upstream;
+    if (has("upstream"_L1) || has("unavailable"_L1) || has("overloaded"_L1) || c == u"502" || c == u"503")
+        return ApiError::Category::Upstream;
+    if (has("internal"_L1) || has("server_error"_L1) || c == u"500")
+        return ApiError::Category::Server;
+    if (has("conflict"_L1) || c == u"409")
+        return ApiError::Category::Conflict;
+    if (has("invalid"_L1) || c == u"400" || c == u"422" || c == u"413")
+        return ApiError::Category::InvalidRequest;
+    return ApiError::Category::None;
+}
+
+} // namespace
+
+ApiError::ApiError(Category category, QString message)
+    : m_category(category)
+    , m_serverMessage(std::move(message))
+{
+}
+
+ApiError::Category ApiError::categoryFromStatus(int s)
+{
+    switch (s) {
+    case 401: return Category::Auth;
+    case 402: return Category::InsufficientCredits;
+    case 403: return Category::Permission;
+    case 404: return Category::NotFound;
+    case 408: return Category::Timeout;
+    case 409: return Category::Conflict;
+    case 429: return Category::RateLimited;
+    case 499: return Category::Cancelled;
+    case 502:
+    case 503:
+    case 504: return Category::Upstream;
+    default: break;
+    }
+    if (s >= 500)
+        return Category::Server;
+    if (s >= 400)
+        return Category::InvalidRequest;
+    return Category::None;
+}
+
+ApiError ApiError::fromErrorValue(const QJsonValue& error, int httpStatus)
+{
+    ApiError e;
+    e.m_httpStatus = httpStatus;
+    if (error.isString()) {
+        // OAuth style {"error":"invalid_grant"} or a bare message string.
+        const QString s = error.toString();
+        if (!s.contains(u' '))
+            e.m_code = s;
+        e.m_serverMessage = s;
+    } else if (error.isObject()) {
+        const QJsonObject o = error.toObject();
+        e.m_serverMessage = json::str(o, u"message"_s);
+        e.m_code = json::str(o, u"code"_s); // string or number
+        e.m_type = json::str(o, u"type"_s);
+        const QJsonObject meta = o.value(u"metadata"_s).toObject();
+        e.m_providerName = json::str(meta, u"provider_name"_s);
+        if (e.m_serverMessage.isEmpty())
+            e.m_serverMessage = json::str(meta, u"raw"_s);
+    }
+    Category fromCode = categoryFromCode(e.m_code, e.m_type);
+    if (httpStatus >= 400) {
+        e.m_category = categoryFromStatus(httpStatus);
+        // A 400 whose code says "insufficient credits" or "rate limited" is more specific.
+        if (httpStatus == 400 && fromCode != Category::None)
+            e.m_category = fromCode;
+    } else {
+        e.m_category = fromCode != Category::None ? fromCode : Category::Upstream;
+    }
+    return e;
+}
+
+ApiError ApiError::fromHttp(int httpStatus, const QByteArray& body, std::optional<int> retryAfterSeconds)
+{
+    QJsonParseError perr{};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);
+    ApiError e;
+    if (perr.error == QJsonParseError::NoError && doc.isObject() && doc.object().contains(u"error"_s)) {
+        const QJsonObject o = doc.object();
+        e = fromErrorValue(o.value(u"error"_s), httpStatus);
+        const QString desc = json::str(o, u"error_description"_s); // OAuth
+        if (!desc.isEmpty())
+            e.m_serverMessage = desc;
+        if (e.m_serverMessage.isEmpty())
+            e.m_serverMessage = json::str(o, u"message"_s);
+    } else {
+        e.m_httpStatus = httpStatus;
+        e.m_category = categoryFromStatus(httpStatus);
+        if (doc.isObject())
+            e.m_serverMessage = json::str(doc.object(), u"message"_s);
+        if (e.m_serverMessage.isEmpty() && !body.isEmpty() && !body.trimmed().startsWith('<')) {
+            // Plain-text bodies are shown (bounded); HTML error pages are not.
+            e.m_serverMessage = QString::fromUtf8(body.left(300)).trimmed();
+        }
+    }
+    if (e.m_category == Category::None)
+        e.m_category = httpStatus >= 400 ? Category::InvalidRequest : Category::BadResponse;
+    e.m_retryAfter = retryAfterSeconds;
+    return e;
+}
+
+ApiError ApiError::fromNetworkError(QNetworkReply::NetworkError code, const QString& qtMessage)
+{
+    ApiError e;
+    e.m_serverMessage = qtMessage;
+    switch (code) {
+    case QNetworkReply::OperationCanceledError: e.m_category = Category::Cancelled; break;
+    case QNetworkReply::TimeoutError: e.m_category = Category::Timeout; break;
+    default: e.m_category = Category::Network; break;
+    }
+    return e;
+}
+
+ApiError ApiError::badResponse(const QString& detail)
+{
+    return ApiError(Category::BadResponse, detail);
+}
+
+bool ApiError::isRetryable() const
+{
+    switch (m_category) {
+    case Category::RateLimited:
+    case Category::Upstream:
+    case Category::Server:
+    case Category::Network:
+    case Category::Timeout: return true;
+    default: return false;
+    }
+}
+
+QString ApiError::categoryName(Category c)
+{
+    switch (c) {
+    case Category::None: return u"none"_s;
+    case Category::Auth: return u"auth"_s;
+    case Category::Permission: return u"permission"_s;
+    case Category::NotFound: return u"not_found"_s;
+    case Category::InvalidRequest: return u"invalid_request"_s;
+    case Category::Conflict: return u"conflict"_s;
+    case Category::RateLimited: return u"rate_limited"_s;
+    case Category::InsufficientCredits: return u"insufficient_credits"_s;
+    case Category::Upstream: return u"upstream"_s;
+    case Category::Server: return u"server"_s;
+    case Category::Network: return u"network"_s;
+    case Category::Timeout: return u"timeout"_s;
+    case Category::Cancelled: return u"cancelled"_s;
+    case Category::BadResponse: return u"bad_response"_s;
+    }
+    return u"none"_s;
+}
+
+QString ApiError::userMessage() const
+{
+    QString base;
+    switch (m_category) {
+    case Category::None: return {};
+    case Category::Auth:
+        base = tr("The gateway rejected the API key. Check the key in this workspace's settings.");
+        break;
+    case Category::Permission:
+        base = tr("This key is not allowed to do that. Add a key with the needed permission (for account "
+                  "features: a management key) in the workspace settings.");
+        break;
+    case Category::NotFound: base = tr("The gateway does not know this model or resource."); break;
+    case Category::InvalidRequest: base = tr("The gateway refused the request as invalid."); break;
+    case Category::Conflict: base = tr("The gateway reported a conflict with the current state."); break;
+    case Category::RateLimited:
+        base = m_retryAfter ? tr("Rate limited by the gateway. You can retry in %n second(s).", nullptr, *m_retryAfter)
+                            : tr("Rate limited by the gateway. Wait a moment, then retry.");
+        break;
+    case Category::InsufficientCredits:
+        base = tr("Out of credits: the account balance cannot pay for this request. Top up, then retry.");
+        break;
+    case Category::Upstream:
+        base = tr("The model's provider failed or is unavailable right now. Retry, or pick another provider or model.");
+        break;
+    case Category::Server: base = tr("The gateway had an internal error. Retry in a moment."); break;
+    case Category::Network: base = tr("Could not reach the gateway. Check the network and the workspace's base URL."); break;
+    case Category::Timeout: base = tr("The gateway did not answer in time."); break;
+    case Category::Cancelled: base = tr("Stopped."); break;
+    case Category::BadResponse: base = tr("The gateway sent data this app could not read."); break;
+    }
+    QString detail = m_serverMessage;
+    if (!m_providerName.isEmpty())
+        detail = detail.isEmpty() ? m_providerName : m_providerName + u": "_s + detail;
+    if (m_httpStatus >= 400)
+        detail = detail.isEmpty() ? u"HTTP %1"_s.arg(m_httpStatus) : u"HTTP %1: %2"_s.arg(m_httpStatus).arg(detail);
+    return detail.isEmpty() ? base : base + u" ("_s + detail + u")"_s;
+}
+
+} // namespace anyrouter

@@ -1,0 +1,73 @@
+// ApiError: the one error type of the service layer. Built from every error-envelope variant the
+// reference lists (error as string or object, numeric or string code, OAuth style, non-JSON bodies)
+// and from transport failures, with a category the UI can act on and a message a user understands.
+#pragma once
+
+#include <QByteArray>
+#include <QJsonValue>
+#include <QList>
+#include <QNetworkReply>
+#include <QString>
+
+#include <optional>
+
+namespace anyrouter {
+
+class ApiError
+{
+public:
+    enum class Category {
+        None,
+        Auth,                // 401: missing/invalid key
+        Permission,          // 403: key lacks the scope (e.g. Key Management)
+        NotFound,            // 404
+        InvalidRequest,      // 400/413/422
+        Conflict,            // 409
+        RateLimited,         // 429
+        InsufficientCredits, // 402
+        Upstream,            // 502/503/504: provider side
+        Server,              // 500 and other 5xx
+        Network,             // connection refused/reset/dropped, DNS, TLS
+        Timeout,
+        Cancelled,
+        BadResponse,         // malformed/unparseable/oversized data from the server
+    };
+
+    ApiError() = default;
+    ApiError(Category category, QString message);
+
+    // From an HTTP status and its body (any envelope variant, or none).
+    static ApiError fromHttp(int httpStatus, const QByteArray& body,
+                             std::optional<int> retryAfterSeconds = std::nullopt);
+    // From a JSON "error" value seen mid-stream (object or string); httpStatus may be 200.
+    static ApiError fromErrorValue(const QJsonValue& error, int httpStatus = 0);
+    static ApiError fromNetworkError(QNetworkReply::NetworkError code, const QString& qtMessage);
+    static ApiError badResponse(const QString& detail);
+
+    bool isError() const { return m_category != Category::None; }
+    Category category() const { return m_category; }
+    int httpStatus() const { return m_httpStatus; }
+    QString code() const { return m_code; }              // machine code as given ("rate_limited", "429")
+    QString type() const { return m_type; }
+    QString serverMessage() const { return m_serverMessage; }
+    QString providerName() const { return m_providerName; } // from OpenRouter-style metadata
+    std::optional<int> retryAfterSeconds() const { return m_retryAfter; }
+    void setRetryAfterSeconds(std::optional<int> s) { m_retryAfter = s; }
+
+    bool isRetryable() const; // 429 and 5xx/upstream/network/timeout — never other 4xx
+    // A sentence a user can act on ("The key was rejected (401). Check the key in workspace settings.").
+    QString userMessage() const;
+    static QString categoryName(Category c); // stable identifier for storage: "auth", "rate_limited", ...
+    static Category categoryFromStatus(int httpStatus);
+
+private:
+    Category m_category = Category::None;
+    int m_httpStatus = 0;
+    QString m_code;
+    QString m_type;
+    QString m_serverMessage;
+    QString m_providerName;
+    std::optional<int> m_retryAfter;
+};
+
+} // namespace anyrouter

@@ -1,0 +1,290 @@
+#include "ChatStream.h"
+
+#include "ChatChunk.h"
+
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+namespace anyrouter {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr qint64 kMaxErrorBody = 256 * 1024;
+constexpr qint64 kMaxRetryWaitS = 5; // longer Retry-After: the user decides (inline "retry in N s")
+} // namespace
+
+ChatStream::ChatStream(ApiClient* client, ChatRequest request, QObject* parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_request(std::move(request))
+{
+}
+
+ChatStream::~ChatStream()
+{
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+}
+
+std::optional<double> ChatStream::tokensPerSecond() const
+{
+    const double genMs = m_elapsedMs - m_firstTokenMs;
+    if (!m_ttftMs || genMs <= 0)
+        return std::nullopt;
+    const double tokens = m_usage.completionTokens ? double(*m_usage.completionTokens) : double(m_deltaCount);
+    return tokens * 1000.0 / genMs;
+}
+
+void ChatStream::start()
+{
+    if (m_state != State::Idle)
+        return;
+    m_timer.start();
+    m_keyLabel = m_client->keyLabel(KeyRole::Inference);
+    sendAttempt();
+}
+
+void ChatStream::sendAttempt()
+{
+    m_state = State::Connecting;
+    ++m_attempt;
+    m_parser = std::make_unique<SseParser>();
+    m_httpStatus = 0;
+    m_errorBody.clear();
+    m_isEventStream = true;
+
+    QNetworkRequest req = m_client->makeRequest(u"/chat/completions"_s, KeyRole::Inference);
+    req.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    req.setRawHeader("Accept", "text/event-stream, application/json");
+    if (!m_request.routing.pinnedProvider.isEmpty())
+        req.setRawHeader("X-AnyRouter-Provider", m_request.routing.pinnedProvider.toUtf8());
+    req.setTransferTimeout(m_inactivityMs);
+    // Deltas must reach us as they arrive, not when a buffer fills.
+    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
+
+    QNetworkReply* reply =
+        m_client->networkManager()->post(req, QJsonDocument(m_request.toJson()).toJson(QJsonDocument::Compact));
+    m_reply = reply;
+    connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] {
+        if (reply != m_reply)
+            return;
+        m_httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray ct = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().toLower();
+        m_isEventStream = ct.isEmpty() || ct.contains("event-stream");
+        m_client->captureRateLimit(reply);
+        if (m_httpStatus >= 200 && m_httpStatus < 300 && m_state == State::Connecting)
+            m_state = State::Streaming;
+    });
+    connect(reply, &QNetworkReply::readyRead, this, &ChatStream::onReadyRead);
+    connect(reply, &QNetworkReply::finished, this, &ChatStream::onFinished);
+}
+
+void ChatStream::onReadyRead()
+{
+    if (!m_reply || isFinished())
+        return;
+    if (m_httpStatus == 0)
+        m_httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (m_httpStatus >= 300 || !m_isEventStream) {
+        // Error bodies and whole-JSON answers are read at the end; keep them bounded.
+        const QByteArray chunk = m_reply->readAll();
+        if (m_errorBody.size() + chunk.size() <= kMaxErrorBody * (m_isEventStream ? 1 : 256))
+            m_errorBody += chunk;
+        return;
+    }
+    const QByteArray bytes = m_reply->readAll();
+    const bool ok = m_parser->feed(bytes, [this](const SseEvent& ev) {
+        if (!isFinished())
+            handleEvent(ev);
+    });
+    if (!ok && !isFinished())
+        finishWith(State::Failed, ApiError::badResponse(m_parser->errorString()));
+}
+
+void ChatStream::handleEvent(const SseEvent& ev)
+{
+    if (ev.type != "message" && !ev.type.isEmpty()) {
+        if (ev.type == "error") { // some gateways name error events
+            QJsonDocument doc = QJsonDocument::fromJson(ev.data);
+            const QJsonValue err = doc.isObject() && doc.object().contains(u"error"_s) ? doc.object().value(u"error"_s)
+                                                                                        : QJsonValue(QString::fromUtf8(ev.data));
+            finishWith(State::Failed, ApiError::fromErrorValue(err, m_httpStatus));
+        }
+        return; // other named events (e.g. Anthropic's ping) carry nothing for us
+    }
+    ChatChunk chunk;
+    QString parseError;
+    if (!decodeChatChunk(ev.data, chunk, &parseError)) {
+        finishWith(State::Failed, ApiError::badResponse(tr("Malformed event in the reply stream: %1").arg(parseError)));
+        return;
+    }
+    if (chunk.isDone) {
+        m_sawDone = true;
+        return;
+    }
+    bool meta = false;
+    if (!chunk.id.isEmpty() && m_generationId.isEmpty()) {
+        m_generationId = chunk.id;
+        meta = true;
+    }
+    if (!chunk.model.isEmpty() && chunk.model != m_servedModel) {
+        m_servedModel = chunk.model;
+        meta = true;
+    }
+    if (!chunk.provider.isEmpty() && chunk.provider != m_provider) {
+        m_provider = chunk.provider;
+        meta = true;
+    }
+    if (meta)
+        emit metadataReceived();
+    if (!chunk.error.isEmpty()) {
+        // Mid-stream errors are terminal (reference §4). Keep what arrived.
+        const QJsonValue err = chunk.error.contains(u"message"_s) || chunk.error.contains(u"code"_s)
+                                   ? QJsonValue(chunk.error)
+                                   : chunk.error.value(u"error"_s);
+        finishWith(State::Failed, ApiError::fromErrorValue(err, m_httpStatus));
+        return;
+    }
+    if (!chunk.reasoningDelta.isEmpty()) {
+        m_reasoning += chunk.reasoningDelta;
+        emit reasoningReceived(chunk.reasoningDelta);
+    }
+    if (!chunk.contentDelta.isEmpty()) {
+        if (!m_ttftMs) {
+            m_ttftMs = double(m_timer.nsecsElapsed()) / 1e6;
+            m_firstTokenMs = *m_ttftMs;
+        }
+        m_sawContent = true;
+        ++m_deltaCount;
+        m_content += chunk.contentDelta;
+        emit contentReceived(chunk.contentDelta);
+    }
+    if (!chunk.finishReason.isEmpty())
+        m_finishReason = chunk.finishReason;
+    if (chunk.usage)
+        m_usage = *chunk.usage;
+}
+
+void ChatStream::handleJsonBody(const QByteArray& body)
+{
+    QJsonParseError perr{};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);
+    if (!doc.isObject()) {
+        finishWith(State::Failed, ApiError::badResponse(tr("The reply is neither an event stream nor JSON.")));
+        return;
+    }
+    const QJsonObject o = doc.object();
+    if (o.contains(u"error"_s)) {
+        finishWith(State::Failed, ApiError::fromErrorValue(o.value(u"error"_s), m_httpStatus));
+        return;
+    }
+    m_generationId = o.value(u"id"_s).toString();
+    m_servedModel = o.value(u"model"_s).toString();
+    m_provider = o.value(u"provider"_s).toString();
+    const QJsonObject choice = o.value(u"choices"_s).toArray().at(0).toObject();
+    const QJsonObject msg = choice.value(u"message"_s).toObject();
+    const QString text = msg.value(u"content"_s).toString();
+    m_reasoning = msg.value(u"reasoning"_s).toString();
+    m_finishReason = choice.value(u"finish_reason"_s).toString();
+    m_usage = Usage::fromJson(o.value(u"usage"_s).toObject());
+    if (!text.isEmpty()) {
+        m_ttftMs = double(m_timer.nsecsElapsed()) / 1e6;
+        m_firstTokenMs = *m_ttftMs;
+        m_content = text;
+        m_sawContent = true;
+        emit contentReceived(text);
+    }
+    emit metadataReceived();
+    finishWith(State::Completed);
+}
+
+void ChatStream::onFinished()
+{
+    QNetworkReply* reply = m_reply;
+    if (!reply || isFinished())
+        return;
+    m_reply = nullptr;
+    reply->deleteLater();
+    if (m_httpStatus == 0)
+        m_httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    m_errorBody += reply->readAll();
+
+    if (m_httpStatus >= 300) {
+        ApiError e = ApiError::fromHttp(m_httpStatus, m_errorBody,
+                                        parseRetryAfter(reply->rawHeader("Retry-After"), m_client->clock()->nowMs()));
+        const bool canRetry = e.isRetryable() && !m_sawContent && m_attempt <= m_maxRetries
+                              && e.retryAfterSeconds().value_or(0) <= kMaxRetryWaitS;
+        if (canRetry) {
+            const qint64 delay = e.retryAfterSeconds() ? qint64(*e.retryAfterSeconds()) * 1000 : 500LL * m_attempt;
+            m_state = State::Connecting;
+            m_client->clock()->schedule(delay, this, [this] {
+                if (m_state == State::Connecting)
+                    sendAttempt();
+            });
+            return;
+        }
+        finishWith(State::Failed, e);
+        return;
+    }
+    if (reply->error() != QNetworkReply::NoError && reply->error() != QNetworkReply::OperationCanceledError) {
+        ApiError e = ApiError::fromNetworkError(reply->error(), reply->errorString());
+        if (reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError)
+            e = ApiError(ApiError::Category::Timeout, tr("No data from the gateway for %1 s.").arg(m_inactivityMs / 1000));
+        if (m_sawContent || m_sawDone)
+            e = ApiError(e.category(), tr("The connection broke while the reply was streaming (%1).").arg(reply->errorString()));
+        // Before any content a dropped connection is safe to retry once.
+        if (!m_sawContent && m_attempt <= m_maxRetries && e.category() == ApiError::Category::Network) {
+            m_client->clock()->schedule(300LL * m_attempt, this, [this] { sendAttempt(); });
+            return;
+        }
+        finishWith(State::Failed, e);
+        return;
+    }
+    if (reply->error() == QNetworkReply::OperationCanceledError) {
+        // transferTimeout aborts look like cancellations; a user abort never reaches here.
+        finishWith(State::Failed,
+                   ApiError(ApiError::Category::Timeout, tr("No data from the gateway for %1 s.").arg(m_inactivityMs / 1000)));
+        return;
+    }
+    if (!m_isEventStream) {
+        handleJsonBody(m_errorBody);
+        return;
+    }
+    if (!m_sawDone && m_finishReason.isEmpty()) {
+        finishWith(State::Failed,
+                   ApiError(ApiError::Category::Network, tr("The reply stream ended before the reply was complete.")));
+        return;
+    }
+    finishWith(State::Completed);
+}
+
+void ChatStream::abort()
+{
+    if (isFinished())
+        return;
+    finishWith(State::Cancelled, ApiError(ApiError::Category::Cancelled, tr("Stopped by you.")));
+}
+
+void ChatStream::finishWith(State s, const ApiError& e)
+{
+    if (isFinished())
+        return;
+    m_state = s;
+    m_error = e;
+    m_elapsedMs = double(m_timer.nsecsElapsed()) / 1e6;
+    if (m_reply) {
+        QNetworkReply* r = m_reply;
+        m_reply = nullptr;
+        r->disconnect(this);
+        r->abort();
+        r->deleteLater();
+    }
+    emit finished();
+}
+
+} // namespace anyrouter
