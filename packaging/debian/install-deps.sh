@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs every Debian/Ubuntu package needed to build, run and test AnyRouter Desktop.
+# Used by the README's two commands and by CI. Re-running it is cheap when all is installed.
+set -eu
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "install-deps.sh: run as root or install sudo" >&2; exit 1; }
+    SUDO="sudo"
+fi
+PACKAGES="
+  build-essential cmake ninja-build pkg-config
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libqt6opengl6-dev libgl-dev libqt6sql6-sqlite qt6-qpa-plugins libxkbcommon-x11-0
+  qtkeychain-qt6-dev libqt6keychain1 libsecret-1-0
+  dbus dbus-daemon gnome-keyring libsecret-tools
+  xvfb xauth fonts-dejavu-core
+"
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "Installing:$missing"
+    $SUDO apt-get update
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
+fi
