@@ -1,10 +1,135 @@
 #include "MainWindow.h"
 
+#include "app/AppContext.h"
+#include "app/WorkspaceManager.h"
+#include "workspace/WorkspaceOverviewPage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDateTime>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QToolBar>
+
 namespace anyrouter {
 
-MainWindow::MainWindow(QWidget* parent)
+using namespace Qt::StringLiterals;
+
+MainWindow::MainWindow(AppContext* context, QWidget* parent)
     : QMainWindow(parent)
+    , m_context(context)
 {
+    setWindowTitle(tr("AnyRouter Desktop"));
+    resize(1100, 720);
+    WorkspaceManager* ws = m_context->workspaces();
+
+    auto* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(u"mainToolbar"_s);
+    toolbar->setMovable(false);
+    auto* wsLabel = new QLabel(tr("&Workspace:"), toolbar);
+    m_selector = new QComboBox(toolbar);
+    m_selector->setAccessibleName(tr("Workspace"));
+    m_selector->setMinimumContentsLength(24);
+    m_selector->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    wsLabel->setBuddy(m_selector);
+    toolbar->addWidget(wsLabel);
+    toolbar->addWidget(m_selector);
+    auto* refresh = toolbar->addAction(tr("&Refresh"));
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setToolTip(tr("Fetch the gateway's figures again (%1)").arg(refresh->shortcut().toString(QKeySequence::NativeText)));
+
+    m_overview = new WorkspaceOverviewPage(ws, this);
+    setCentralWidget(m_overview);
+    connect(refresh, &QAction::triggered, m_overview, &WorkspaceOverviewPage::refresh);
+
+    auto* fileMenu = menuBar()->addMenu(tr("&File"));
+    auto* quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+    auto* viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addAction(refresh);
+    // Ctrl+1…Ctrl+9 switch workspaces.
+    for (int i = 0; i < 9; ++i) {
+        auto* a = new QAction(this);
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(a, &QAction::triggered, this, [this, i] {
+            if (i < m_selector->count())
+                m_selector->setCurrentIndex(i);
+        });
+        addAction(a);
+    }
+    auto* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(this, tr("About AnyRouter Desktop"),
+                           tr("<b>AnyRouter Desktop %1</b><p>A native client for the AnyRouter LLM gateway and "
+                              "any OpenAI-compatible gateway.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+
+    m_connectionLabel = new QLabel(this);
+    m_connectionLabel->setAccessibleName(tr("Connection state"));
+    m_rateLabel = new QLabel(this);
+    m_rateLabel->setAccessibleName(tr("Rate limit"));
+    statusBar()->addWidget(m_connectionLabel, 1);
+    statusBar()->addPermanentWidget(m_rateLabel);
+    connect(m_overview, &WorkspaceOverviewPage::connectionStateChanged, this,
+            [this](const QString& text, bool) { m_connectionLabel->setText(text); });
+    connect(ws->client(), &ApiClient::rateLimitChanged, this, &MainWindow::showRateLimit);
+
+    connect(ws, &WorkspaceManager::workspacesChanged, this, &MainWindow::rebuildSelector);
+    connect(m_selector, &QComboBox::activated, this, [this, ws](int index) {
+        ws->select(m_selector->itemData(index).toString());
+    });
+    connect(m_selector, &QComboBox::currentIndexChanged, this, [this, ws](int index) {
+        const QString id = m_selector->itemData(index).toString();
+        if (!id.isEmpty() && id != ws->current().id)
+            ws->select(id);
+    });
+    connect(ws, &WorkspaceManager::currentChanged, this, [this](const Workspace& w) {
+        const int idx = m_selector->findData(w.id);
+        if (idx >= 0 && idx != m_selector->currentIndex()) {
+            const QSignalBlocker block(m_selector);
+            m_selector->setCurrentIndex(idx);
+        }
+        m_rateLabel->clear();
+        m_connectionLabel->setText(tr("Connecting to %1…").arg(w.baseUrl.host()));
+        setWindowTitle(tr("%1 — AnyRouter Desktop").arg(w.name));
+    });
+    rebuildSelector();
+}
+
+void MainWindow::rebuildSelector()
+{
+    WorkspaceManager* ws = m_context->workspaces();
+    const QSignalBlocker block(m_selector);
+    m_selector->clear();
+    for (const Workspace& w : ws->workspaces()) {
+        QString label = w.name;
+        if (w.kind == Workspace::Kind::Demo)
+            label += tr(" (offline demo)");
+        m_selector->addItem(label, w.id);
+    }
+    const int idx = m_selector->findData(ws->current().id);
+    if (idx >= 0)
+        m_selector->setCurrentIndex(idx);
+}
+
+void MainWindow::showRateLimit(const RateLimitInfo& info)
+{
+    QString text;
+    if (info.remaining && info.limit)
+        text = tr("Requests left: %1/%2").arg(*info.remaining).arg(*info.limit);
+    else if (info.remaining)
+        text = tr("Requests left: %1").arg(*info.remaining);
+    if (info.resetAt.isValid()) {
+        const qint64 secs = qMax<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(info.resetAt));
+        text += tr(" · resets in %n s", nullptr, int(secs));
+    }
+    if (info.upstreamRemaining)
+        text += tr(" · upstream left: %1").arg(*info.upstreamRemaining);
+    m_rateLabel->setText(text);
 }
 
 } // namespace anyrouter

@@ -1,0 +1,52 @@
+#include "AppContext.h"
+
+#include "WorkspaceManager.h"
+#include "storage/CatalogCache.h"
+#include "storage/ConversationStore.h"
+#include "storage/Database.h"
+#include "storage/SecretStore.h"
+#include "storage/Settings.h"
+#include "storage/UsageLedger.h"
+#include "storage/WorkspaceStore.h"
+
+#include <QNetworkAccessManager>
+
+namespace anyrouter {
+
+AppContext::AppContext(Options options, QObject* parent)
+    : QObject(parent)
+    , m_dbPath(options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath)
+    , m_nam(new QNetworkAccessManager(this))
+    , m_settings(std::make_unique<Settings>())
+{
+    if (options.secretStore) {
+        m_secrets = std::move(options.secretStore);
+    } else {
+        auto* keychain = new KeychainSecretStore(QStringLiteral("AnyRouter Desktop"));
+        auto session = std::make_unique<SessionSecretStore>(keychain, nullptr);
+        keychain->setParent(session.get());
+        m_secrets = std::move(session);
+    }
+}
+
+AppContext::~AppContext()
+{
+    delete m_workspaces; // before the stores it uses
+    m_workspaces = nullptr;
+}
+
+bool AppContext::open(QString* error)
+{
+    m_db = std::make_unique<Database>(m_dbPath);
+    if (!m_db->open(error))
+        return false;
+    m_conversations = std::make_unique<ConversationStore>(*m_db);
+    m_ledger = std::make_unique<UsageLedger>(*m_db);
+    m_catalogCache = std::make_unique<CatalogCache>(*m_db);
+    m_workspaceStore = std::make_unique<WorkspaceStore>(*m_db);
+    m_recovered = m_conversations->recoverInterrupted();
+    m_workspaces = new WorkspaceManager(m_nam, m_workspaceStore.get(), m_secrets.get(), this);
+    return true;
+}
+
+} // namespace anyrouter

@@ -1,0 +1,64 @@
+// AppContext: the composition root of the core — builds each service once (network manager,
+// database and stores, secret store, workspace manager) and hands them down. No singletons.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace anyrouter {
+
+class CatalogCache;
+class ConversationStore;
+class Database;
+class SecretStore;
+class Settings;
+class UsageLedger;
+class WorkspaceManager;
+class WorkspaceStore;
+
+class AppContext : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QString databasePath;                    // empty = Database::defaultPath()
+        std::unique_ptr<SecretStore> secretStore; // empty = keychain (with session-only overlay)
+    };
+
+    explicit AppContext(Options options, QObject* parent = nullptr);
+    ~AppContext() override;
+
+    // Opens the database (runs migrations) and recovers replies a crash left "streaming".
+    bool open(QString* error);
+    int recoveredMessages() const { return m_recovered; }
+
+    QNetworkAccessManager* network() const { return m_nam; }
+    Database* database() const { return m_db.get(); }
+    ConversationStore* conversations() const { return m_conversations.get(); }
+    UsageLedger* ledger() const { return m_ledger.get(); }
+    CatalogCache* catalogCache() const { return m_catalogCache.get(); }
+    WorkspaceStore* workspaceStore() const { return m_workspaceStore.get(); }
+    Settings* settings() const { return m_settings.get(); }
+    SecretStore* secrets() const { return m_secrets.get(); }
+    WorkspaceManager* workspaces() const { return m_workspaces; }
+
+private:
+    QString m_dbPath;
+    QNetworkAccessManager* m_nam;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<ConversationStore> m_conversations;
+    std::unique_ptr<UsageLedger> m_ledger;
+    std::unique_ptr<CatalogCache> m_catalogCache;
+    std::unique_ptr<WorkspaceStore> m_workspaceStore;
+    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<SecretStore> m_secrets;
+    WorkspaceManager* m_workspaces = nullptr;
+    int m_recovered = 0;
+};
+
+} // namespace anyrouter

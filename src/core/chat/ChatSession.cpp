@@ -1,0 +1,257 @@
+#include "ChatSession.h"
+
+#include "api/ApiClient.h"
+#include "storage/ConversationStore.h"
+#include "storage/UsageLedger.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+
+namespace anyrouter {
+
+Q_LOGGING_CATEGORY(lcChat, "anyrouter.chat")
+
+using namespace Qt::StringLiterals;
+
+ChatSession::ChatSession(ConversationStore* store, UsageLedger* ledger, ApiClient* client, QObject* parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_ledger(ledger)
+    , m_client(client)
+{
+    m_flush.setInterval(250);
+    m_flush.setSingleShot(false);
+    connect(&m_flush, &QTimer::timeout, this, &ChatSession::flush);
+}
+
+ChatSession::~ChatSession()
+{
+    // Leaving mid-stream (window closed, app quitting): keep what arrived, marked incomplete.
+    if (isStreaming())
+        m_stream->abort();
+}
+
+bool ChatSession::open(qint64 conversationId)
+{
+    if (isStreaming())
+        stop();
+    if (conversationId == 0) {
+        m_conversation = Conversation{};
+        return true;
+    }
+    const auto c = m_store->conversation(conversationId);
+    if (!c)
+        return false;
+    m_conversation = *c;
+    return true;
+}
+
+bool ChatSession::send(const QString& text, QString* error)
+{
+    if (isStreaming()) {
+        if (error)
+            *error = tr("A reply is still streaming. Stop it first.");
+        return false;
+    }
+    if (text.trimmed().isEmpty()) {
+        if (error)
+            *error = tr("The message is empty.");
+        return false;
+    }
+    if (m_conversation.id == 0) {
+        Conversation c;
+        c.workspaceId = m_workspaceId;
+        c.model = m_defaultModel;
+        c.title = text.simplified().left(60);
+        if (!m_store->createConversation(c)) {
+            if (error)
+                *error = tr("Could not save the conversation (is the disk full?). Your message was not sent.");
+            return false;
+        }
+        m_conversation = c;
+    }
+    const QList<Message> existing = m_store->messages(m_conversation.id);
+
+    Message user;
+    user.conversationId = m_conversation.id;
+    user.parentId = existing.isEmpty() ? 0 : existing.last().id;
+    user.role = MessageRole::User;
+    user.content = text;
+    user.model = m_conversation.model.isEmpty() ? m_defaultModel : m_conversation.model;
+    if (!m_store->insertMessage(user)) {
+        if (error)
+            *error = tr("Could not save your message (is the disk full?). It was not sent.");
+        return false;
+    }
+    emit messageStored(user);
+
+    m_reply = Message{};
+    m_reply.conversationId = m_conversation.id;
+    m_reply.parentId = user.id;
+    m_reply.role = MessageRole::Assistant;
+    m_reply.status = MessageStatus::Streaming;
+    m_reply.model = user.model;
+    m_reply.keyLabel = m_client->keyLabel(KeyRole::Inference);
+    if (!m_store->insertMessage(m_reply)) {
+        // The prompt is safe; the reply will live in memory and be written at the end if possible.
+        emit storageFailed(tr("Could not create the reply record; the reply is kept in memory."));
+    }
+    emit messageStored(m_reply);
+
+    ChatRequest req = buildRequest(user.id);
+    auto* stream = new ChatStream(m_client, std::move(req), this);
+    stream->setInactivityTimeoutMs(m_inactivityMs);
+    m_stream = stream;
+    connect(stream, &ChatStream::contentReceived, this, [this](const QString& delta) {
+        m_reply.content += delta;
+        m_dirty = true;
+        if (!m_flush.isActive())
+            m_flush.start();
+        emit replyDelta(m_reply.id, delta);
+    });
+    connect(stream, &ChatStream::reasoningReceived, this, [this](const QString& delta) {
+        m_reply.reasoning += delta;
+        m_dirty = true;
+        if (!m_flush.isActive())
+            m_flush.start();
+    });
+    connect(stream, &ChatStream::finished, this, &ChatSession::finalize);
+    stream->start();
+    return true;
+}
+
+ChatRequest ChatSession::buildRequest(qint64 userMessageId) const
+{
+    ChatRequest req;
+    req.model = m_conversation.model.isEmpty() ? m_defaultModel : m_conversation.model;
+    req.sessionId = u"desk-%1-%2"_s.arg(m_workspaceId).arg(m_conversation.id);
+    const QJsonObject p = m_conversation.parameters;
+    if (p.contains(u"temperature"_s))
+        req.temperature = p.value(u"temperature"_s).toDouble();
+    if (p.contains(u"top_p"_s))
+        req.topP = p.value(u"top_p"_s).toDouble();
+    if (p.contains(u"max_tokens"_s))
+        req.maxTokens = p.value(u"max_tokens"_s).toInteger();
+    if (p.contains(u"seed"_s))
+        req.seed = p.value(u"seed"_s).toInteger();
+    if (p.value(u"reasoning"_s).isObject())
+        req.reasoning = p.value(u"reasoning"_s).toObject();
+    req.routing = m_conversation.routing;
+
+    // The thread is the parent chain ending at the new prompt; other versions are not sent.
+    const QList<Message> all = m_store->messages(m_conversation.id);
+    QHash<qint64, const Message*> byId;
+    for (const Message& m : all)
+        byId.insert(m.id, &m);
+    QList<const Message*> chain;
+    for (const Message* m = byId.value(userMessageId); m; m = m->parentId ? byId.value(m->parentId) : nullptr)
+        chain.prepend(m);
+    if (!m_conversation.systemPrompt.isEmpty())
+        req.messages.append({u"system"_s, m_conversation.systemPrompt});
+    for (const Message* m : std::as_const(chain)) {
+        if (m->role == MessageRole::Assistant && (m->status == MessageStatus::Error || m->content.isEmpty()))
+            continue;
+        req.messages.append({roleToString(m->role), m->content});
+    }
+    return req;
+}
+
+void ChatSession::flush()
+{
+    if (!m_dirty) {
+        m_flush.stop();
+        return;
+    }
+    m_dirty = false;
+    if (m_reply.id != 0 && !m_store->updateMessageText(m_reply.id, m_reply.content, m_reply.reasoning))
+        emit storageFailed(tr("Could not save the reply while it streamed; it is kept in memory."));
+}
+
+void ChatSession::stop()
+{
+    if (isStreaming())
+        m_stream->abort(); // finalize() runs from finished()
+}
+
+void ChatSession::finalize()
+{
+    ChatStream* s = m_stream;
+    if (!s)
+        return;
+    m_flush.stop();
+    m_dirty = false;
+
+    m_reply.content = s->content();
+    m_reply.reasoning = s->reasoning();
+    m_reply.servedModel = s->servedModel();
+    m_reply.provider = s->provider();
+    m_reply.generationId = s->generationId();
+    m_reply.finishReason = s->finishReason();
+    m_reply.usage = s->usage();
+    m_reply.ttftMs = s->ttftMs();
+    m_reply.tokensPerSecond = s->tokensPerSecond();
+    switch (s->state()) {
+    case ChatStream::State::Completed:
+        m_reply.status = MessageStatus::Complete;
+        break;
+    case ChatStream::State::Cancelled:
+        m_reply.status = MessageStatus::Incomplete;
+        m_reply.errorText = tr("Stopped.");
+        m_reply.errorCategory = ApiError::categoryName(ApiError::Category::Cancelled);
+        break;
+    default:
+        // A reply that broke after some text keeps it as incomplete; one with nothing is an error.
+        m_reply.status = m_reply.content.isEmpty() ? MessageStatus::Error : MessageStatus::Incomplete;
+        m_reply.errorText = s->error().userMessage();
+        m_reply.errorCategory = ApiError::categoryName(s->error().category());
+        break;
+    }
+    std::optional<double> estimate;
+    if (!m_reply.usage.cost && m_pricing && (m_reply.usage.promptTokens || m_reply.usage.completionTokens)) {
+        if (const auto p = m_pricing(m_reply.model))
+            estimate = p->costFor(m_reply.usage.promptTokens.value_or(0), m_reply.usage.completionTokens.value_or(0),
+                                  m_reply.usage.cachedTokens.value_or(0));
+    }
+    bool stored = false;
+    if (m_reply.id != 0)
+        stored = m_store->updateMessage(m_reply);
+    else
+        stored = m_store->insertMessage(m_reply);
+    if (!stored)
+        emit storageFailed(tr("Could not save the finished reply; it is kept in memory until the app closes."));
+
+    LedgerEntry e;
+    e.at = QDateTime::currentDateTimeUtc();
+    e.workspaceId = m_workspaceId;
+    e.keyLabel = s->keyLabel();
+    e.endpoint = u"/chat/completions"_s;
+    e.model = m_reply.servedModel.isEmpty() ? m_reply.model : m_reply.servedModel;
+    e.provider = m_reply.provider;
+    e.generationId = m_reply.generationId;
+    e.promptTokens = m_reply.usage.promptTokens.value_or(0);
+    e.completionTokens = m_reply.usage.completionTokens.value_or(0);
+    e.cachedTokens = m_reply.usage.cachedTokens.value_or(0);
+    e.reasoningTokens = m_reply.usage.reasoningTokens.value_or(0);
+    if (m_reply.usage.cost) {
+        e.cost = m_reply.usage.cost;
+        e.costSource = u"gateway"_s;
+    } else if (estimate) {
+        e.cost = estimate;
+        e.costSource = u"estimate"_s;
+    }
+    e.latencyMs = s->elapsedMs();
+    e.ttftMs = s->ttftMs();
+    e.status = s->state() == ChatStream::State::Completed ? u"ok"_s
+               : s->state() == ChatStream::State::Cancelled ? u"cancelled"_s
+                                                             : u"error"_s;
+    e.errorCategory = s->state() == ChatStream::State::Completed ? QString() : ApiError::categoryName(s->error().category());
+    e.messageId = m_reply.id;
+    if (m_ledger && !m_ledger->record(e))
+        qCWarning(lcChat) << "could not write the usage ledger row";
+
+    m_stream = nullptr;
+    s->deleteLater();
+    emit replyFinished(m_reply);
+}
+
+} // namespace anyrouter

@@ -1,0 +1,82 @@
+// ChatSession: one conversation's turn-taking, turning a ChatStream into persisted messages.
+// Order of events in a turn (the "never lose a word" contract):
+//   1. the user's prompt is written to the database before any byte goes to the network;
+//   2. an assistant row is created with status `streaming` and its text is saved while it streams
+//      (coalesced: at most one write per flush interval);
+//   3. the row is finalised as complete / incomplete (stopped, cut off) / error with usage, cost,
+//      TTFT, tokens/s, serving provider and generation id, and a usage-ledger row is written.
+// A crash leaves the row `streaming`; ConversationStore::recoverInterrupted() marks it incomplete on
+// the next start, keeping the prompt and the partial reply.
+#pragma once
+
+#include "api/ChatStream.h"
+#include "domain/Conversation.h"
+#include "domain/ModelInfo.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+
+namespace anyrouter {
+
+class ApiClient;
+class ConversationStore;
+class UsageLedger;
+
+class ChatSession : public QObject
+{
+    Q_OBJECT
+public:
+    using PricingLookup = std::function<std::optional<ModelPricing>(const QString& modelId)>;
+
+    ChatSession(ConversationStore* store, UsageLedger* ledger, ApiClient* client, QObject* parent = nullptr);
+    ~ChatSession() override;
+
+    void setWorkspaceId(const QString& id) { m_workspaceId = id; }
+    QString workspaceId() const { return m_workspaceId; }
+    void setDefaultModel(const QString& model) { m_defaultModel = model; }
+    void setPricingLookup(PricingLookup f) { m_pricing = std::move(f); }
+    void setFlushIntervalMs(int ms) { m_flush.setInterval(ms); }
+    void setInactivityTimeoutMs(int ms) { m_inactivityMs = ms; }
+
+    // Opens an existing conversation (0 = none: the next send() creates one).
+    bool open(qint64 conversationId);
+    qint64 conversationId() const { return m_conversation.id; }
+    const Conversation& conversation() const { return m_conversation; }
+
+    // Stores the prompt, then streams the reply. Returns false (with *error) only when the prompt
+    // could not be stored — then nothing was sent and the caller must keep the text.
+    bool send(const QString& text, QString* error = nullptr);
+    void stop();
+    bool isStreaming() const { return m_stream && !m_stream->isFinished(); }
+    ChatStream* stream() const { return m_stream; }
+    const Message& currentReply() const { return m_reply; }
+
+signals:
+    void messageStored(const anyrouter::Message& message);      // prompt saved, reply row created
+    void replyDelta(qint64 messageId, const QString& delta);
+    void replyFinished(const anyrouter::Message& message);      // final row as stored
+    void storageFailed(const QString& error);                   // a write failed; text kept in memory
+
+private:
+    ChatRequest buildRequest(qint64 userMessageId) const;
+    void flush();
+    void finalize();
+
+    ConversationStore* m_store;
+    UsageLedger* m_ledger;
+    ApiClient* m_client;
+    QString m_workspaceId;
+    QString m_defaultModel;
+    PricingLookup m_pricing;
+    Conversation m_conversation;
+    Message m_reply;
+    QPointer<ChatStream> m_stream;
+    QTimer m_flush;
+    bool m_dirty = false;
+    int m_inactivityMs = 120000;
+};
+
+} // namespace anyrouter
