@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QMessageBox>
 #include <QProcessEnvironment>
 
@@ -26,6 +27,8 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(u"anyrouter-desktop"_s);
     QApplication::setApplicationDisplayName(u"AnyRouter Desktop"_s);
     QApplication::setApplicationVersion(QStringLiteral(ANYROUTER_VERSION));
+    QApplication::setWindowIcon(QIcon(u":/icons/anyrouter-desktop.svg"_s));
+    QApplication::setDesktopFileName(u"anyrouter-desktop"_s);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
@@ -34,11 +37,11 @@ int main(int argc, char** argv)
                 "\"Environment\" workspace that is never written to disk."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demoOpt(u"demo"_s, QApplication::translate(
-                                                   "main", "Open the offline Demo workspace (a simulated gateway on "
-                                                           "a private loopback port; no key or network needed)."));
-    const QCommandLineOption workspaceOpt(u"workspace"_s, QApplication::translate("main", "Open the workspace NAME."),
-                                          u"NAME"_s);
+    const QCommandLineOption demoOpt(
+        u"demo"_s, QApplication::translate("main", "Open the offline Demo workspace (a simulated gateway on "
+                                                   "a private loopback port; no key or network needed)."));
+    const QCommandLineOption workspaceOpt(
+        u"workspace"_s, QApplication::translate("main", "Open the workspace NAME."), u"NAME"_s);
     parser.addOption(demoOpt);
     parser.addOption(workspaceOpt);
     parser.process(app);
@@ -46,8 +49,9 @@ int main(int argc, char** argv)
     anyrouter::AppContext context({});
     QString error;
     if (!context.open(&error)) {
-        QMessageBox::critical(nullptr, QApplication::translate("main", "AnyRouter Desktop"),
-                              QApplication::translate("main", "The local database could not be opened:\n%1").arg(error));
+        QMessageBox::critical(
+            nullptr, QApplication::translate("main", "AnyRouter Desktop"),
+            QApplication::translate("main", "The local database could not be opened:\n%1").arg(error));
         return 1;
     }
 
@@ -90,7 +94,8 @@ int main(int argc, char** argv)
                 initial = w.id;
         }
         if (initial.isEmpty()) {
-            std::fprintf(stderr, "%s\n", qPrintable(QApplication::translate("main", "No workspace named \"%1\".").arg(name)));
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(QApplication::translate("main", "No workspace named \"%1\".").arg(name)));
             return 2;
         }
     } else {
@@ -102,8 +107,9 @@ int main(int argc, char** argv)
         else
             initial = demo.id;
     }
-    QObject::connect(workspaces, &anyrouter::WorkspaceManager::currentChanged, &context,
-                     [&context](const anyrouter::Workspace& w) { context.settings()->setLastWorkspaceId(w.id); });
+    QObject::connect(
+        workspaces, &anyrouter::WorkspaceManager::currentChanged, &context,
+        [&context](const anyrouter::Workspace& w) { context.settings()->setLastWorkspaceId(w.id); });
     workspaces->select(initial);
     window.show();
     const int rc = app.exec();

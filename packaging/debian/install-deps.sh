@@ -10,7 +10,7 @@ fi
 PACKAGES="
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libqt6opengl6-dev libgl-dev libqt6sql6-sqlite qt6-qpa-plugins libxkbcommon-x11-0
+  libqt6opengl6-dev libgl-dev libqt6sql6-sqlite qt6-qpa-plugins libqt6svg6 libxkbcommon-x11-0
   qtkeychain-qt6-dev libqt6keychain1 libsecret-1-0
   dbus dbus-daemon gnome-keyring libsecret-tools
   xvfb xauth fonts-dejavu-core

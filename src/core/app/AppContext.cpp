@@ -14,10 +14,9 @@
 namespace anyrouter {
 
 AppContext::AppContext(Options options, QObject* parent)
-    : QObject(parent)
-    , m_dbPath(options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath)
-    , m_nam(new QNetworkAccessManager(this))
-    , m_settings(std::make_unique<Settings>())
+    : QObject(parent),
+      m_dbPath(options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath),
+      m_nam(new QNetworkAccessManager(this)), m_settings(std::make_unique<Settings>())
 {
     if (options.secretStore) {
         m_secrets = std::move(options.secretStore);

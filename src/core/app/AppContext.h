@@ -2,6 +2,8 @@
 // database and stores, secret store, workspace manager) and hands them down. No singletons.
 #pragma once
 
+#include "storage/SecretStore.h"
+
 #include <QObject>
 #include <QString>
 
@@ -14,7 +16,7 @@ namespace anyrouter {
 class CatalogCache;
 class ConversationStore;
 class Database;
-class SecretStore;
+
 class Settings;
 class UsageLedger;
 class WorkspaceManager;
@@ -26,7 +28,7 @@ class AppContext : public QObject
 public:
     struct Options
     {
-        QString databasePath;                    // empty = Database::defaultPath()
+        QString databasePath;                     // empty = Database::defaultPath()
         std::unique_ptr<SecretStore> secretStore; // empty = keychain (with session-only overlay)
     };
 

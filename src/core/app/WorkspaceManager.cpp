@@ -13,14 +13,9 @@ using namespace Qt::StringLiterals;
 
 WorkspaceManager::WorkspaceManager(QNetworkAccessManager* nam, WorkspaceStore* store, SecretStore* secrets,
                                    QObject* parent)
-    : QObject(parent)
-    , m_store(store)
-    , m_secrets(secrets)
-    , m_client(new ApiClient(nam, this))
-    , m_catalog(new CatalogService(m_client, this))
-    , m_account(new AccountService(m_client, this))
-    , m_usage(new UsageService(m_client, this))
-    , m_health(new HealthService(m_client, this))
+    : QObject(parent), m_store(store), m_secrets(secrets), m_client(new ApiClient(nam, this)),
+      m_catalog(new CatalogService(m_client, this)), m_account(new AccountService(m_client, this)),
+      m_usage(new UsageService(m_client, this)), m_health(new HealthService(m_client, this))
 {
     reload();
 }
@@ -40,7 +35,8 @@ void WorkspaceManager::addEnvironmentWorkspace(const QProcessEnvironment& env)
     addEphemeral(ws, key);
 }
 
-void WorkspaceManager::addEphemeral(const Workspace& ws, const QString& inferenceKey, const QString& managementKey)
+void WorkspaceManager::addEphemeral(const Workspace& ws, const QString& inferenceKey,
+                                    const QString& managementKey)
 {
     m_ephemeralKeys.insert(ws.id, {inferenceKey, managementKey});
     for (qsizetype i = 0; i < m_workspaces.size(); ++i) {
@@ -123,25 +119,26 @@ void WorkspaceManager::loadKeys(const Workspace& ws)
         if (gen != m_generation)
             return;
         *inference = r;
-        m_secrets->read(secretKeyFor(ws.id, KeyKind::Management), this, [=, this](const SecretStore::Result& m) {
-            if (gen != m_generation)
-                return;
-            const QString mgmt = m.status == SecretStore::Status::Ok ? m.secret : QString();
-            if (inference->status == SecretStore::Status::Ok) {
-                m_client->setKeys(inference->secret, mgmt);
-                setKeyState(KeyState::Loaded, {});
-            } else if (inference->status == SecretStore::Status::NotFound) {
-                m_client->setKeys({}, mgmt);
-                setKeyState(KeyState::Missing, tr("No API key is stored for this workspace."));
-            } else {
-                m_client->setKeys({}, {});
-                setKeyState(KeyState::KeychainUnavailable,
-                            tr("The system keychain did not answer (%1). Keys cannot be read; you can enter a key "
-                               "for this session only.")
-                                .arg(inference->errorString));
-            }
-            emit keysReady(m_current);
-        });
+        m_secrets->read(
+            secretKeyFor(ws.id, KeyKind::Management), this, [=, this](const SecretStore::Result& m) {
+                if (gen != m_generation)
+                    return;
+                const QString mgmt = m.status == SecretStore::Status::Ok ? m.secret : QString();
+                if (inference->status == SecretStore::Status::Ok) {
+                    m_client->setKeys(inference->secret, mgmt);
+                    setKeyState(KeyState::Loaded, {});
+                } else if (inference->status == SecretStore::Status::NotFound) {
+                    m_client->setKeys({}, mgmt);
+                    setKeyState(KeyState::Missing, tr("No API key is stored for this workspace."));
+                } else {
+                    m_client->setKeys({}, {});
+                    setKeyState(KeyState::KeychainUnavailable, tr("The system keychain did not answer (%1). "
+                                                                  "Keys cannot be read; you can enter a key "
+                                                                  "for this session only.")
+                                                                   .arg(inference->errorString));
+                }
+                emit keysReady(m_current);
+            });
     });
 }
 

@@ -12,8 +12,8 @@
 #include "domain/Workspace.h"
 
 #include <QHash>
-#include <QProcessEnvironment>
 #include <QObject>
+#include <QProcessEnvironment>
 
 #include <functional>
 
@@ -26,9 +26,17 @@ class WorkspaceManager : public QObject
 {
     Q_OBJECT
 public:
-    enum class KeyState { Unknown, Loading, Loaded, Missing, KeychainUnavailable };
+    enum class KeyState
+    {
+        Unknown,
+        Loading,
+        Loaded,
+        Missing,
+        KeychainUnavailable
+    };
 
-    WorkspaceManager(QNetworkAccessManager* nam, WorkspaceStore* store, SecretStore* secrets, QObject* parent = nullptr);
+    WorkspaceManager(QNetworkAccessManager* nam, WorkspaceStore* store, SecretStore* secrets,
+                     QObject* parent = nullptr);
 
     // Reads ANYROUTER_API_KEY / ANYROUTER_BASE_URL / ANYROUTER_MODEL; adds "Environment" if a key is set.
     void addEnvironmentWorkspace(const QProcessEnvironment& env);
@@ -57,7 +65,7 @@ public:
 signals:
     void workspacesChanged();
     void currentChanged(const anyrouter::Workspace& ws); // client now points at it
-    void keysReady(const anyrouter::Workspace& ws);     // keys loaded (or known missing): safe to fetch
+    void keysReady(const anyrouter::Workspace& ws);      // keys loaded (or known missing): safe to fetch
     void keyStateChanged(anyrouter::WorkspaceManager::KeyState state, const QString& message);
 
 private:

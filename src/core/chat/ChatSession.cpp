@@ -14,10 +14,7 @@ Q_LOGGING_CATEGORY(lcChat, "anyrouter.chat")
 using namespace Qt::StringLiterals;
 
 ChatSession::ChatSession(ConversationStore* store, UsageLedger* ledger, ApiClient* client, QObject* parent)
-    : QObject(parent)
-    , m_store(store)
-    , m_ledger(ledger)
-    , m_client(client)
+    : QObject(parent), m_store(store), m_ledger(ledger), m_client(client)
 {
     m_flush.setInterval(250);
     m_flush.setSingleShot(false);
@@ -65,7 +62,8 @@ bool ChatSession::send(const QString& text, QString* error)
         c.title = text.simplified().left(60);
         if (!m_store->createConversation(c)) {
             if (error)
-                *error = tr("Could not save the conversation (is the disk full?). Your message was not sent.");
+                *error =
+                    tr("Could not save the conversation (is the disk full?). Your message was not sent.");
             return false;
         }
         m_conversation = c;
@@ -209,8 +207,9 @@ void ChatSession::finalize()
     std::optional<double> estimate;
     if (!m_reply.usage.cost && m_pricing && (m_reply.usage.promptTokens || m_reply.usage.completionTokens)) {
         if (const auto p = m_pricing(m_reply.model))
-            estimate = p->costFor(m_reply.usage.promptTokens.value_or(0), m_reply.usage.completionTokens.value_or(0),
-                                  m_reply.usage.cachedTokens.value_or(0));
+            estimate =
+                p->costFor(m_reply.usage.promptTokens.value_or(0), m_reply.usage.completionTokens.value_or(0),
+                           m_reply.usage.cachedTokens.value_or(0));
     }
     bool stored = false;
     if (m_reply.id != 0)
@@ -218,7 +217,8 @@ void ChatSession::finalize()
     else
         stored = m_store->insertMessage(m_reply);
     if (!stored)
-        emit storageFailed(tr("Could not save the finished reply; it is kept in memory until the app closes."));
+        emit storageFailed(
+            tr("Could not save the finished reply; it is kept in memory until the app closes."));
 
     LedgerEntry e;
     e.at = QDateTime::currentDateTimeUtc();
@@ -241,10 +241,12 @@ void ChatSession::finalize()
     }
     e.latencyMs = s->elapsedMs();
     e.ttftMs = s->ttftMs();
-    e.status = s->state() == ChatStream::State::Completed ? u"ok"_s
+    e.status = s->state() == ChatStream::State::Completed   ? u"ok"_s
                : s->state() == ChatStream::State::Cancelled ? u"cancelled"_s
-                                                             : u"error"_s;
-    e.errorCategory = s->state() == ChatStream::State::Completed ? QString() : ApiError::categoryName(s->error().category());
+                                                            : u"error"_s;
+    e.errorCategory = s->state() == ChatStream::State::Completed
+                          ? QString()
+                          : ApiError::categoryName(s->error().category());
     e.messageId = m_reply.id;
     if (m_ledger && !m_ledger->record(e))
         qCWarning(lcChat) << "could not write the usage ledger row";

@@ -55,10 +55,10 @@ public:
     const Message& currentReply() const { return m_reply; }
 
 signals:
-    void messageStored(const anyrouter::Message& message);      // prompt saved, reply row created
+    void messageStored(const anyrouter::Message& message); // prompt saved, reply row created
     void replyDelta(qint64 messageId, const QString& delta);
-    void replyFinished(const anyrouter::Message& message);      // final row as stored
-    void storageFailed(const QString& error);                   // a write failed; text kept in memory
+    void replyFinished(const anyrouter::Message& message); // final row as stored
+    void storageFailed(const QString& error);              // a write failed; text kept in memory
 
 private:
     ChatRequest buildRequest(qint64 userMessageId) const;

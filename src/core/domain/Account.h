@@ -20,18 +20,18 @@ struct Credits
 
 struct ApiKeyInfo
 {
-    QString hash;          // the key's id for PATCH/DELETE/reveal
+    QString hash; // the key's id for PATCH/DELETE/reveal
     QString name;
-    QString maskedKey;     // label / key_prefix
+    QString maskedKey; // label / key_prefix
     QDateTime createdAt;
     QDateTime lastUsedAt;
     QDateTime expiresAt;
     bool disabled = false;
     bool canReveal = false;
-    std::optional<double> limit;          // USD spend limit
+    std::optional<double> limit; // USD spend limit
     std::optional<double> limitRemaining;
-    QString limitReset;                   // daily / weekly / monthly / empty
-    std::optional<double> usage;          // USD spent
+    QString limitReset;          // daily / weekly / monthly / empty
+    std::optional<double> usage; // USD spent
 };
 
 struct NewKeyRequest

@@ -7,10 +7,14 @@ using namespace Qt::StringLiterals;
 QString roleToString(MessageRole r)
 {
     switch (r) {
-    case MessageRole::System: return u"system"_s;
-    case MessageRole::User: return u"user"_s;
-    case MessageRole::Assistant: return u"assistant"_s;
-    case MessageRole::Tool: return u"tool"_s;
+    case MessageRole::System:
+        return u"system"_s;
+    case MessageRole::User:
+        return u"user"_s;
+    case MessageRole::Assistant:
+        return u"assistant"_s;
+    case MessageRole::Tool:
+        return u"tool"_s;
     }
     return u"user"_s;
 }
@@ -29,10 +33,14 @@ MessageRole roleFromString(QStringView s)
 QString statusToString(MessageStatus s)
 {
     switch (s) {
-    case MessageStatus::Complete: return u"complete"_s;
-    case MessageStatus::Streaming: return u"streaming"_s;
-    case MessageStatus::Incomplete: return u"incomplete"_s;
-    case MessageStatus::Error: return u"error"_s;
+    case MessageStatus::Complete:
+        return u"complete"_s;
+    case MessageStatus::Streaming:
+        return u"streaming"_s;
+    case MessageStatus::Incomplete:
+        return u"incomplete"_s;
+    case MessageStatus::Error:
+        return u"error"_s;
     }
     return u"complete"_s;
 }

@@ -9,10 +9,22 @@
 
 namespace anyrouter {
 
-enum class MessageRole { System, User, Assistant, Tool };
+enum class MessageRole
+{
+    System,
+    User,
+    Assistant,
+    Tool
+};
 // Streaming: a reply still arriving (or the app died while it did: see ConversationStore
 // recovery). Incomplete: stopped by the user or cut off; the partial text is kept.
-enum class MessageStatus { Complete, Streaming, Incomplete, Error };
+enum class MessageStatus
+{
+    Complete,
+    Streaming,
+    Incomplete,
+    Error
+};
 
 QString roleToString(MessageRole r);
 MessageRole roleFromString(QStringView s);
@@ -21,24 +33,24 @@ MessageStatus statusFromString(QStringView s);
 
 struct Message
 {
-    qint64 id = 0;            // row id; 0 = not stored yet
+    qint64 id = 0; // row id; 0 = not stored yet
     qint64 conversationId = 0;
-    qint64 parentId = 0;      // previous message in the thread (0 = root); versions share a parent
+    qint64 parentId = 0; // previous message in the thread (0 = root); versions share a parent
     MessageRole role = MessageRole::User;
     QString content;
-    QString reasoning;        // reasoning deltas, when the model streams them
+    QString reasoning; // reasoning deltas, when the model streams them
     MessageStatus status = MessageStatus::Complete;
-    QString model;            // requested model
-    QString servedModel;      // model the gateway said served it
-    QString provider;         // serving provider, when the gateway said
+    QString model;       // requested model
+    QString servedModel; // model the gateway said served it
+    QString provider;    // serving provider, when the gateway said
     QString generationId;
     QString finishReason;
-    QString errorText;        // user-facing error for status Error/Incomplete
+    QString errorText; // user-facing error for status Error/Incomplete
     QString errorCategory;
     Usage usage;
     std::optional<double> ttftMs;
     std::optional<double> tokensPerSecond;
-    QString keyLabel;         // which key served it (masked), for the ledger/console
+    QString keyLabel; // which key served it (masked), for the ledger/console
     QDateTime createdAt;
     QDateTime updatedAt;
 };
@@ -51,7 +63,7 @@ struct Conversation
     QString model;
     QString systemPrompt;
     bool pinned = false;
-    QJsonObject parameters;   // temperature, top_p, max_tokens, ...
+    QJsonObject parameters; // temperature, top_p, max_tokens, ...
     RoutingPrefs routing;
     QDateTime createdAt;
     QDateTime updatedAt;

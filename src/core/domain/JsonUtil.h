@@ -12,13 +12,13 @@
 
 namespace anyrouter::json {
 
-std::optional<double> toDouble(const QJsonValue& v);   // number or numeric string
-std::optional<qint64> toInt(const QJsonValue& v);      // integral number or numeric string
+std::optional<double> toDouble(const QJsonValue& v); // number or numeric string
+std::optional<qint64> toInt(const QJsonValue& v);    // integral number or numeric string
 std::optional<double> optDouble(const QJsonObject& o, QStringView key);
 std::optional<qint64> optInt(const QJsonObject& o, QStringView key);
-QString str(const QJsonObject& o, QStringView key);    // string, or a number rendered; else empty
+QString str(const QJsonObject& o, QStringView key); // string, or a number rendered; else empty
 std::optional<bool> optBool(const QJsonObject& o, QStringView key);
-QStringList stringList(const QJsonValue& v);           // array of strings (non-strings skipped)
+QStringList stringList(const QJsonValue& v); // array of strings (non-strings skipped)
 // Unix seconds, unix milliseconds or an ISO-8601 string; invalid QDateTime when absent.
 QDateTime dateTime(const QJsonValue& v);
 // The first array among: a bare array document, obj[key] for key in keys (e.g. "data", "models").

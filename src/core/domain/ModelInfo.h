@@ -28,20 +28,20 @@ struct ModelPricing
 
 struct ModelInfo
 {
-    QString id;          // provider/model
+    QString id; // provider/model
     QString name;
-    QString provider;    // display name, e.g. "OpenAI"
+    QString provider; // display name, e.g. "OpenAI"
     QString description;
-    QString category;    // text / image / audio / embedding / multimodal / ... (open set)
+    QString category; // text / image / audio / embedding / multimodal / ... (open set)
     qint64 contextLength = 0;
     qint64 maxOutputTokens = 0;
-    QDateTime created;   // invalid when the gateway did not say
+    QDateTime created; // invalid when the gateway did not say
     ModelPricing pricing;
-    QStringList capabilities;     // open set, kept as given
+    QStringList capabilities; // open set, kept as given
     QStringList inputModalities;
     QStringList outputModalities;
     QStringList supportedParameters;
-    QJsonObject raw;              // the entry as received, for detail views and re-parsing
+    QJsonObject raw; // the entry as received, for detail views and re-parsing
 
     QString providerSlug() const { return id.section(u'/', 0, 0); }
 };

@@ -17,7 +17,7 @@ struct RoutingPrefs
     std::optional<bool> allowFallbacks; // unset -> gateway default (true)
     std::optional<double> maxPromptPricePerM;
     std::optional<double> maxCompletionPricePerM;
-    QString pinnedProvider;             // sent as X-AnyRouter-Provider, not in the body
+    QString pinnedProvider; // sent as X-AnyRouter-Provider, not in the body
 
     bool isEmpty() const;
     QJsonObject toProviderObject() const; // the `provider` body object (without the pin)

@@ -9,9 +9,14 @@ namespace anyrouter {
 
 struct Workspace
 {
-    enum class Kind { Stored, Environment, Demo };
+    enum class Kind
+    {
+        Stored,
+        Environment,
+        Demo
+    };
 
-    QString id;           // stable uuid (without braces) or "env" / "demo"
+    QString id; // stable uuid (without braces) or "env" / "demo"
     QString name;
     QUrl baseUrl;         // e.g. https://anyrouter.dev/api/v1 (all endpoint paths are relative to it)
     QString defaultModel; // provider/model id; empty -> kDefaultModel
@@ -25,7 +30,11 @@ struct Workspace
     static inline constexpr char16_t kDefaultModel[] = u"openai/gpt-5.4-mini";
 };
 
-enum class KeyKind { Inference, Management };
+enum class KeyKind
+{
+    Inference,
+    Management
+};
 
 // Account name under which a workspace key is stored in the keychain.
 QString secretKeyFor(const QString& workspaceId, KeyKind kind);

@@ -18,9 +18,7 @@ namespace anyrouter {
 
 using namespace Qt::StringLiterals;
 
-MainWindow::MainWindow(AppContext* context, QWidget* parent)
-    : QMainWindow(parent)
-    , m_context(context)
+MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(parent), m_context(context)
 {
     setWindowTitle(tr("AnyRouter Desktop"));
     resize(1100, 720);
@@ -39,7 +37,8 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent)
     toolbar->addWidget(m_selector);
     auto* refresh = toolbar->addAction(tr("&Refresh"));
     refresh->setShortcut(QKeySequence::Refresh);
-    refresh->setToolTip(tr("Fetch the gateway's figures again (%1)").arg(refresh->shortcut().toString(QKeySequence::NativeText)));
+    refresh->setToolTip(tr("Fetch the gateway's figures again (%1)")
+                            .arg(refresh->shortcut().toString(QKeySequence::NativeText)));
 
     m_overview = new WorkspaceOverviewPage(ws, this);
     setCentralWidget(m_overview);
@@ -62,10 +61,11 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent)
     }
     auto* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About"), this, [this] {
-        QMessageBox::about(this, tr("About AnyRouter Desktop"),
-                           tr("<b>AnyRouter Desktop %1</b><p>A native client for the AnyRouter LLM gateway and "
-                              "any OpenAI-compatible gateway.</p>")
-                               .arg(QCoreApplication::applicationVersion()));
+        QMessageBox::about(
+            this, tr("About AnyRouter Desktop"),
+            tr("<b>AnyRouter Desktop %1</b><p>A native client for the AnyRouter LLM gateway and "
+               "any OpenAI-compatible gateway.</p>")
+                .arg(QCoreApplication::applicationVersion()));
     });
 
     m_connectionLabel = new QLabel(this);
@@ -79,9 +79,8 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent)
     connect(ws->client(), &ApiClient::rateLimitChanged, this, &MainWindow::showRateLimit);
 
     connect(ws, &WorkspaceManager::workspacesChanged, this, &MainWindow::rebuildSelector);
-    connect(m_selector, &QComboBox::activated, this, [this, ws](int index) {
-        ws->select(m_selector->itemData(index).toString());
-    });
+    connect(m_selector, &QComboBox::activated, this,
+            [this, ws](int index) { ws->select(m_selector->itemData(index).toString()); });
     connect(m_selector, &QComboBox::currentIndexChanged, this, [this, ws](int index) {
         const QString id = m_selector->itemData(index).toString();
         if (!id.isEmpty() && id != ws->current().id)
@@ -125,7 +124,7 @@ void MainWindow::showRateLimit(const RateLimitInfo& info)
         text = tr("Requests left: %1").arg(*info.remaining);
     if (info.resetAt.isValid()) {
         const qint64 secs = qMax<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(info.resetAt));
-        text += tr(" · resets in %n s", nullptr, int(secs));
+        text += tr(" · resets in %1 s").arg(secs);
     }
     if (info.upstreamRemaining)
         text += tr(" · upstream left: %1").arg(*info.upstreamRemaining);

@@ -28,9 +28,11 @@ QLabel* valueLabel(QWidget* parent, const QString& accessibleName)
     return l;
 }
 
+// USD the way the gateway bills it: "$12.50", small amounts with more precision ("$0.0042").
 QString money(double usd)
 {
-    return QLocale().toCurrencyString(usd, u"$"_s, usd != 0 && std::abs(usd) < 0.01 ? 4 : 2);
+    const int decimals = usd != 0 && std::abs(usd) < 0.01 ? 4 : 2;
+    return (usd < 0 ? u"-$"_s : u"$"_s) + QLocale().toString(std::abs(usd), 'f', decimals);
 }
 
 QString perMillion(const std::optional<double>& v)
@@ -45,8 +47,7 @@ QString perMillion(const std::optional<double>& v)
 } // namespace
 
 WorkspaceOverviewPage::WorkspaceOverviewPage(WorkspaceManager* workspaces, QWidget* parent)
-    : QWidget(parent)
-    , m_workspaces(workspaces)
+    : QWidget(parent), m_workspaces(workspaces)
 {
     setAccessibleName(tr("Workspace overview"));
     auto* outer = new QVBoxLayout(this);
@@ -81,7 +82,7 @@ WorkspaceOverviewPage::WorkspaceOverviewPage(WorkspaceManager* workspaces, QWidg
     m_providers->setHorizontalHeaderLabels({tr("Provider"), tr("Status"), tr("Latency")});
     m_providers->setAccessibleName(tr("Provider health"));
     provLayout->addWidget(m_providers);
-    auto* cheapBox = new QGroupBox(tr("Lowest-priced models (USD per 1M tokens)"), this);
+    auto* cheapBox = new QGroupBox(tr("Lowest-priced paid models (USD per 1M tokens)"), this);
     auto* cheapLayout = new QVBoxLayout(cheapBox);
     m_cheapest = new QTableWidget(0, 4, cheapBox);
     m_cheapest->setHorizontalHeaderLabels({tr("Model"), tr("Provider"), tr("Input"), tr("Output")});
@@ -191,15 +192,17 @@ void WorkspaceOverviewPage::refresh()
             auto* status = new QTableWidgetItem(p.status);
             status->setForeground(ok ? QColor(0x1a, 0x7f, 0x37) : QColor(0x9a, 0x67, 0x00));
             m_providers->setItem(i, 1, status);
-            m_providers->setItem(i, 2, new QTableWidgetItem(p.latencyMs ? tr("%1 ms").arg(*p.latencyMs, 0, 'f', 0)
-                                                                        : QString()));
+            m_providers->setItem(
+                i, 2,
+                new QTableWidgetItem(p.latencyMs ? tr("%1 ms").arg(*p.latencyMs, 0, 'f', 0) : QString()));
         }
-        m_health->setText(degraded == 0 ? tr("Gateway %1; all %n provider(s) OK", nullptr, int(r.value.providers.size()))
-                                              .arg(r.value.status)
-                                        : tr("Gateway %1; %2 of %3 providers degraded or down")
-                                              .arg(r.value.status)
-                                              .arg(degraded)
-                                              .arg(r.value.providers.size()));
+        m_health->setText(
+            degraded == 0
+                ? tr("Gateway %1; all %2 providers OK").arg(r.value.status).arg(r.value.providers.size())
+                : tr("Gateway %1; %2 of %3 providers degraded or down")
+                      .arg(r.value.status)
+                      .arg(degraded)
+                      .arg(r.value.providers.size()));
     });
 }
 
@@ -209,13 +212,18 @@ void WorkspaceOverviewPage::showModels(const QList<ModelInfo>& models)
     QMap<QString, int> providers;
     for (const ModelInfo& m : models)
         ++providers[m.providerSlug()];
-    m_models->setText(tr("%n model(s) from %1 provider(s)", nullptr, int(models.size())).arg(providers.size()));
-
     QList<const ModelInfo*> paid;
+    int free = 0;
     for (const ModelInfo& m : models) {
-        if (m.pricing.inputPerM && m.pricing.outputPerM)
+        if (m.pricing.isFree())
+            ++free;
+        else if (m.pricing.inputPerM && m.pricing.outputPerM)
             paid.append(&m);
     }
+    m_models->setText(tr("%1 from %2 providers (%3 free)")
+                          .arg(QLocale().toString(qlonglong(models.size())))
+                          .arg(providers.size())
+                          .arg(free));
     std::sort(paid.begin(), paid.end(), [](const ModelInfo* a, const ModelInfo* b) {
         const double pa = *a->pricing.inputPerM + *a->pricing.outputPerM;
         const double pb = *b->pricing.inputPerM + *b->pricing.outputPerM;

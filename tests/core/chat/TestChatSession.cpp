@@ -1,0 +1,257 @@
+// ChatSession end to end against the simulator over loopback, with a real SQLite store: the prompt
+// is stored before anything is sent, the partial reply is saved while streaming, and every ending
+// (complete, stopped, each fault) leaves the prompt and whatever text arrived in the database.
+#include "SimFixture.h"
+#include "TestSupport.h"
+
+#include "api/ApiClient.h"
+#include "chat/ChatSession.h"
+#include "sim/SimKeys.h"
+#include "storage/ConversationStore.h"
+#include "storage/Database.h"
+#include "storage/UsageLedger.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace anyrouter;
+using namespace Qt::StringLiterals;
+
+class TestChatSession : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void completeTurnIsPersistedWithUsage();
+    void promptStoredBeforeNetworkAndKeptOnFailure();
+    void partialReplySavedWhileStreamingAndKeptOnStop();
+    void faultsKeepPromptAndPartial_data();
+    void faultsKeepPromptAndPartial();
+    void secondTurnSendsTheThread();
+
+private:
+    Message waitForReply(ChatSession& s);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<ConversationStore> m_store;
+    std::unique_ptr<UsageLedger> m_ledger;
+    QNetworkAccessManager m_nam;
+    test::SimFixture m_sim;
+    int m_dbCounter = 0;
+};
+
+void TestChatSession::initTestCase()
+{
+    test::initHermeticEnvironment();
+    QVERIFY(m_dir.isValid());
+    sim::SimConfig cfg;
+    cfg.tokensPerSecond = 0; // as fast as possible unless a test slows it
+    cfg.ttftMs = 0;
+    QVERIFY(m_sim.start(cfg));
+}
+
+void TestChatSession::init()
+{
+    m_db = std::make_unique<Database>(m_dir.filePath(u"chat%1.sqlite"_s.arg(++m_dbCounter)));
+    QString error;
+    QVERIFY2(m_db->open(&error), qPrintable(error));
+    m_store = std::make_unique<ConversationStore>(*m_db);
+    m_ledger = std::make_unique<UsageLedger>(*m_db);
+    m_sim.server()->config().tokensPerSecond = 0;
+    m_sim.server()->config().ttftMs = 0;
+}
+
+void TestChatSession::cleanup()
+{
+    m_ledger.reset();
+    m_store.reset();
+    m_db.reset();
+}
+
+Message TestChatSession::waitForReply(ChatSession& s)
+{
+    QSignalSpy finished(&s, &ChatSession::replyFinished);
+    if (!finished.wait(20000))
+        return {};
+    return finished.first().first().value<Message>();
+}
+
+void TestChatSession::completeTurnIsPersistedWithUsage()
+{
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setWorkspaceId(u"ws1"_s);
+    session.setDefaultModel(u"anthropic/claude-sonnet-4.6"_s);
+    QSignalSpy finished(&session, &ChatSession::replyFinished);
+    QVERIFY(session.send(u"Explain routers [[tokens=40]]"_s));
+    QVERIFY(finished.wait(20000));
+
+    const QList<Message> msgs = m_store->messages(session.conversationId());
+    QCOMPARE(msgs.size(), 2);
+    QCOMPARE(msgs[0].role, MessageRole::User);
+    QCOMPARE(msgs[0].content, u"Explain routers [[tokens=40]]"_s);
+    const Message& reply = msgs[1];
+    QCOMPARE(reply.role, MessageRole::Assistant);
+    QCOMPARE(reply.status, MessageStatus::Complete);
+    QCOMPARE(reply.parentId, msgs[0].id);
+    QVERIFY(!reply.content.isEmpty());
+    QCOMPARE(reply.usage.completionTokens.value_or(-1), 40);
+    QVERIFY(reply.usage.promptTokens.value_or(0) > 0);
+    QVERIFY(reply.usage.cost.value_or(0) > 0);
+    QVERIFY(!reply.generationId.isEmpty());
+    QVERIFY(!reply.provider.isEmpty());
+    QVERIFY(reply.ttftMs.has_value());
+    QVERIFY(!reply.finishReason.isEmpty());
+
+    const QList<LedgerEntry> ledger = m_ledger->entries(
+        u"ws1"_s, QDateTime::currentDateTimeUtc().addSecs(-60), QDateTime::currentDateTimeUtc().addSecs(60));
+    QCOMPARE(ledger.size(), 1);
+    QCOMPARE(ledger[0].status, u"ok"_s);
+    QCOMPARE(ledger[0].costSource, u"gateway"_s);
+    QCOMPARE(ledger[0].completionTokens, 40);
+    QCOMPARE(ledger[0].generationId, reply.generationId);
+    QCOMPARE(ledger[0].messageId, reply.id);
+    QVERIFY(ledger[0].keyLabel.startsWith(u"sk-ar-v1-sim-"_s));
+    QVERIFY(!ledger[0].keyLabel.contains(sim::fullKey())); // masked, never the key itself
+    // The conversation is titled from the prompt.
+    QCOMPARE(m_store->conversation(session.conversationId())->title, u"Explain routers [[tokens=40]]"_s);
+}
+
+void TestChatSession::promptStoredBeforeNetworkAndKeptOnFailure()
+{
+    // A port nobody listens on: the request fails, the prompt must already be stored.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 deadPort = probe.serverPort();
+    probe.close();
+    ApiClient client(&m_nam);
+    client.setBaseUrl(QUrl(u"http://127.0.0.1:%1/api/v1"_s.arg(deadPort)));
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    QVERIFY(session.send(u"Do not lose me"_s));
+    // Synchronously after send(): no event loop has run, nothing went over the network yet.
+    QList<Message> msgs = m_store->messages(session.conversationId());
+    QCOMPARE(msgs.size(), 2);
+    QCOMPARE(msgs[0].content, u"Do not lose me"_s);
+    QCOMPARE(msgs[1].status, MessageStatus::Streaming);
+
+    const Message reply = waitForReply(session);
+    QCOMPARE(reply.status, MessageStatus::Error);
+    QCOMPARE(reply.errorCategory, u"network"_s);
+    QVERIFY(reply.errorText.contains(u"reach"_s));
+    msgs = m_store->messages(session.conversationId());
+    QCOMPARE(msgs[0].content, u"Do not lose me"_s);
+    QCOMPARE(msgs[1].status, MessageStatus::Error);
+}
+
+void TestChatSession::partialReplySavedWhileStreamingAndKeptOnStop()
+{
+    m_sim.server()->config().tokensPerSecond = 100;
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setFlushIntervalMs(30);
+    session.setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    QVERIFY(session.send(u"Long one [[tokens=2000]]"_s));
+    const qint64 replyId = session.currentReply().id;
+    QVERIFY(replyId > 0);
+    // While streaming, the stored row already holds text and is still marked streaming.
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->message(replyId)->content.size() > 20, 10000);
+    QCOMPARE(m_store->message(replyId)->status, MessageStatus::Streaming);
+
+    QSignalSpy finished(&session, &ChatSession::replyFinished);
+    session.stop();
+    QVERIFY(finished.size() == 1 || finished.wait(2000));
+    const Message stored = *m_store->message(replyId);
+    QCOMPARE(stored.status, MessageStatus::Incomplete);
+    QCOMPARE(stored.errorCategory, u"cancelled"_s);
+    QVERIFY(stored.content.size() > 20);
+    QCOMPARE(stored.content, session.currentReply().content);
+    const auto ledger = m_ledger->entries({}, QDateTime::currentDateTimeUtc().addSecs(-60),
+                                          QDateTime::currentDateTimeUtc().addSecs(60));
+    QCOMPARE(ledger.size(), 1);
+    QCOMPARE(ledger[0].status, u"cancelled"_s);
+}
+
+void TestChatSession::faultsKeepPromptAndPartial_data()
+{
+    QTest::addColumn<QString>("fault");
+    QTest::addColumn<int>("expectedStatus");
+    QTest::addColumn<QString>("expectedCategory");
+    QTest::addColumn<bool>("expectPartial");
+    QTest::newRow("drop mid-stream") << u"drop"_s << int(MessageStatus::Incomplete) << u"network"_s << true;
+    QTest::newRow("truncated") << u"truncate"_s << int(MessageStatus::Incomplete) << u"network"_s << true;
+    QTest::newRow("error event") << u"error-event"_s << int(MessageStatus::Incomplete) << u"upstream"_s
+                                 << true;
+    QTest::newRow("malformed json") << u"malformed-json"_s << int(MessageStatus::Incomplete)
+                                    << u"bad_response"_s << true;
+    QTest::newRow("429") << u"429"_s << int(MessageStatus::Error) << u"rate_limited"_s << false;
+    QTest::newRow("401") << u"401"_s << int(MessageStatus::Error) << u"auth"_s << false;
+    QTest::newRow("402") << u"402"_s << int(MessageStatus::Error) << u"insufficient_credits"_s << false;
+    QTest::newRow("503") << u"503"_s << int(MessageStatus::Error) << u"upstream"_s << false;
+}
+
+void TestChatSession::faultsKeepPromptAndPartial()
+{
+    QFETCH(QString, fault);
+    QFETCH(int, expectedStatus);
+    QFETCH(QString, expectedCategory);
+    QFETCH(bool, expectPartial);
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(u"sk-ar-v1-sim-fault-"_s + fault); // every request with this key gets the fault
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    const QString prompt = u"Fault %1 [[tokens=60]]"_s.arg(fault);
+    QVERIFY(session.send(prompt));
+    const Message reply = waitForReply(session);
+    QVERIFY(reply.id > 0);
+    const QList<Message> msgs = m_store->messages(session.conversationId());
+    QCOMPARE(msgs.size(), 2);
+    QCOMPARE(msgs[0].content, prompt);
+    QCOMPARE(int(msgs[1].status), expectedStatus);
+    QCOMPARE(msgs[1].errorCategory, expectedCategory);
+    QVERIFY2(!msgs[1].errorText.isEmpty(), "the user must be told why");
+    QCOMPARE(!msgs[1].content.isEmpty(), expectPartial);
+    QCOMPARE(msgs[1].content, reply.content);
+}
+
+void TestChatSession::secondTurnSendsTheThread()
+{
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    QVERIFY(session.send(u"First question [[tokens=10]]"_s));
+    const Message first = waitForReply(session);
+    QCOMPARE(first.status, MessageStatus::Complete);
+    QVERIFY(session.send(u"Second question [[tokens=10]]"_s));
+    QCOMPARE(waitForReply(session).status, MessageStatus::Complete);
+    const QJsonObject body =
+        QJsonDocument::fromJson(m_sim.server()->lastRequestBody(u"/chat/completions"_s)).object();
+    const QJsonArray sent = body.value(u"messages"_s).toArray();
+    QCOMPARE(sent.size(), 3);
+    QCOMPARE(sent[0].toObject().value(u"content"_s).toString(), u"First question [[tokens=10]]"_s);
+    QCOMPARE(sent[1].toObject().value(u"role"_s).toString(), u"assistant"_s);
+    QCOMPARE(sent[1].toObject().value(u"content"_s).toString(), first.content);
+    QCOMPARE(sent[2].toObject().value(u"content"_s).toString(), u"Second question [[tokens=10]]"_s);
+    QVERIFY(body.value(u"stream"_s).toBool());
+    QCOMPARE(body.value(u"model"_s).toString(), u"openai/gpt-5.4-mini"_s);
+}
+
+QTEST_GUILESS_MAIN(TestChatSession)
+#include "TestChatSession.moc"

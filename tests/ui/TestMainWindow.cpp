@@ -1,0 +1,167 @@
+// The app shell against the simulator: the Demo workspace shows live figures (connection, model
+// count, credit balance, provider health, rate limit); the Environment workspace is never stored;
+// a rejected key says so in plain words; Ctrl+<n> switches workspaces.
+#include "SimFixture.h"
+#include "TestSupport.h"
+
+#include "app/AppContext.h"
+#include "app/WorkspaceManager.h"
+#include "shell/MainWindow.h"
+#include "sim/SimKeys.h"
+#include "storage/SecretStore.h"
+#include "storage/WorkspaceStore.h"
+#include "workspace/WorkspaceOverviewPage.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QLabel>
+#include <QProcessEnvironment>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace anyrouter;
+using namespace Qt::StringLiterals;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void demoWorkspaceShowsLiveGatewayData();
+    void environmentWorkspaceIsNeverStored();
+    void rejectedKeyIsExplained();
+    void ctrlDigitSwitchesWorkspace();
+
+private:
+    std::unique_ptr<AppContext> makeContext();
+    Workspace demoWorkspace() const;
+
+    QTemporaryDir m_dir;
+    test::SimFixture m_sim;
+    int m_counter = 0;
+};
+
+void TestMainWindow::initTestCase()
+{
+    test::initHermeticEnvironment();
+    QVERIFY(m_dir.isValid());
+    QVERIFY(m_sim.start());
+}
+
+std::unique_ptr<AppContext> TestMainWindow::makeContext()
+{
+    AppContext::Options opts;
+    opts.databasePath = m_dir.filePath(u"ui%1.sqlite"_s.arg(++m_counter));
+    opts.secretStore = std::make_unique<MemorySecretStore>();
+    auto ctx = std::make_unique<AppContext>(std::move(opts));
+    QString error;
+    if (!ctx->open(&error))
+        qFatal("open failed: %s", qPrintable(error));
+    return ctx;
+}
+
+Workspace TestMainWindow::demoWorkspace() const
+{
+    Workspace demo;
+    demo.id = WorkspaceManager::demoWorkspaceId();
+    demo.name = u"Demo"_s;
+    demo.kind = Workspace::Kind::Demo;
+    demo.baseUrl = m_sim.baseUrl();
+    return demo;
+}
+
+void TestMainWindow::demoWorkspaceShowsLiveGatewayData()
+{
+    auto ctx = makeContext();
+    ctx->workspaces()->addEphemeral(demoWorkspace(), sim::fullKey());
+    MainWindow w(ctx.get());
+    w.show();
+    QVERIFY(ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
+
+    WorkspaceOverviewPage* page = w.overviewPage();
+    const int expectedModels = m_sim.server()->modelCount();
+    QVERIFY(expectedModels >= 150);
+    QTRY_COMPARE_WITH_TIMEOUT(page->modelCount(), qint64(expectedModels), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(page->balance().has_value(), 10000);
+    QCOMPARE(*page->balance(), m_sim.server()->balance());
+    QCOMPARE(page->connectionText(), u"Connected"_s);
+
+    auto* providers = page->findChild<QTableWidget*>();
+    QVERIFY(providers);
+    auto tables = page->findChildren<QTableWidget*>();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(tables.begin(), tables.end(), [](QTableWidget* t) { return t->rowCount() > 0; }), 10000);
+    // Status bar: connection state and the gateway's rate-limit figures.
+    const auto labels = w.statusBar()->findChildren<QLabel*>();
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(labels.begin(), labels.end(),
+                                         [](QLabel* l) { return l->text().startsWith(u"Requests left:"_s); }),
+                             5000);
+    QCOMPARE(w.workspaceSelector()->currentData().toString(), WorkspaceManager::demoWorkspaceId());
+    QVERIFY(w.windowTitle().startsWith(u"Demo"_s));
+}
+
+void TestMainWindow::environmentWorkspaceIsNeverStored()
+{
+    auto ctx = makeContext();
+    QProcessEnvironment env;
+    env.insert(u"ANYROUTER_API_KEY"_s, sim::inferenceKey());
+    env.insert(u"ANYROUTER_BASE_URL"_s, m_sim.baseUrl().toString());
+    env.insert(u"ANYROUTER_MODEL"_s, u"anthropic/claude-haiku-4.5"_s);
+    ctx->workspaces()->addEnvironmentWorkspace(env);
+    const auto ws = ctx->workspaces()->find(WorkspaceManager::environmentWorkspaceId());
+    QVERIFY(ws);
+    QCOMPARE(ws->baseUrl, m_sim.baseUrl());
+    QCOMPARE(ws->effectiveModel(), u"anthropic/claude-haiku-4.5"_s);
+    QVERIFY(ws->isEphemeral());
+    QVERIFY(!ctx->workspaceStore()->save(*ws)); // the store refuses it
+    QVERIFY(ctx->workspaceStore()->list().isEmpty());
+
+    MainWindow w(ctx.get());
+    QVERIFY(ctx->workspaces()->select(ws->id));
+    // The inference-only key can list models but not read credits: the page says so, no dialog.
+    QTRY_COMPARE_WITH_TIMEOUT(w.overviewPage()->modelCount(), qint64(m_sim.server()->modelCount()), 10000);
+    auto labels = w.overviewPage()->findChildren<QLabel*>();
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(labels.begin(), labels.end(),
+                                         [](QLabel* l) { return l->text().contains(u"not allowed"_s); }),
+                             10000);
+}
+
+void TestMainWindow::rejectedKeyIsExplained()
+{
+    auto ctx = makeContext();
+    Workspace bad = demoWorkspace();
+    bad.id = u"bad"_s;
+    bad.name = u"Bad key"_s;
+    bad.kind = Workspace::Kind::Environment;
+    ctx->workspaces()->addEphemeral(bad, u"sk-ar-v1-not-a-real-key"_s);
+    MainWindow w(ctx.get());
+    QVERIFY(ctx->workspaces()->select(u"bad"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(w.overviewPage()->connectionText().contains(u"rejected the API key"_s), 10000);
+    QCOMPARE(w.overviewPage()->modelCount(), -1);
+}
+
+void TestMainWindow::ctrlDigitSwitchesWorkspace()
+{
+    auto ctx = makeContext();
+    Workspace second = demoWorkspace();
+    second.id = u"second"_s;
+    second.name = u"Second"_s;
+    second.kind = Workspace::Kind::Environment;
+    ctx->workspaces()->addEphemeral(demoWorkspace(), sim::fullKey());
+    ctx->workspaces()->addEphemeral(second, sim::fullKey()); // prepended: index 0
+    MainWindow w(ctx.get());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
+    QCOMPARE(w.workspaceSelector()->count(), 2);
+    QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier);
+    QTRY_COMPARE(ctx->workspaces()->current().id, u"second"_s);
+    QTest::keyClick(&w, Qt::Key_2, Qt::ControlModifier);
+    QTRY_COMPARE(ctx->workspaces()->current().id, WorkspaceManager::demoWorkspaceId());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "TestMainWindow.moc"
