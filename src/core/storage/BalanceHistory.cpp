@@ -1,0 +1,51 @@
+// BalanceHistory: SQL for balance_snapshots.
+#include "BalanceHistory.h"
+
+#include "Database.h"
+#include "SqlUtil.h"
+
+#include <QSqlQuery>
+
+#include <limits>
+
+namespace anyrouter {
+
+using namespace Qt::StringLiterals;
+
+BalanceHistory::BalanceHistory(Database& db) : m_db(db) {}
+
+bool BalanceHistory::record(const QString& workspaceId, const QDateTime& at, std::optional<double> balance,
+                            std::optional<double> totalUsage)
+{
+    if (!balance && !totalUsage)
+        return false;
+    QSqlQuery q(m_db.connection());
+    q.prepare(
+        u"INSERT INTO balance_snapshots (workspace_id, at, balance, total_usage) VALUES (?, ?, ?, ?)"_s);
+    q.addBindValue(sql::text(workspaceId));
+    q.addBindValue(sql::fromTime(at.isValid() ? at : sql::nowUtc()));
+    q.addBindValue(sql::fromOptional(balance));
+    q.addBindValue(sql::fromOptional(totalUsage));
+    return sql::exec(q, "record balance");
+}
+
+QList<BalanceSnapshot> BalanceHistory::list(const QString& workspaceId, const QDateTime& from,
+                                            const QDateTime& to) const
+{
+    QList<BalanceSnapshot> result;
+    QSqlQuery q(m_db.connection());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT at, balance, total_usage FROM balance_snapshots"
+              " WHERE workspace_id = ? AND at >= ? AND at <= ? ORDER BY at, id"_s);
+    q.addBindValue(sql::text(workspaceId));
+    q.addBindValue(from.isValid() ? from.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
+    q.addBindValue(to.isValid() ? to.toMSecsSinceEpoch() : std::numeric_limits<qint64>::max());
+    if (!sql::exec(q, "read balances"))
+        return result;
+    while (q.next())
+        result.append({sql::toTime(q.value(0)), sql::toOptional<double>(q.value(1)),
+                       sql::toOptional<double>(q.value(2))});
+    return result;
+}
+
+} // namespace anyrouter

@@ -1,0 +1,18 @@
+// Shared query execution with logging for the store classes.
+#include "SqlUtil.h"
+
+#include "StorageLog.h"
+
+#include <QSqlError>
+
+namespace anyrouter::sql {
+
+bool exec(QSqlQuery& q, const char* what)
+{
+    if (q.exec())
+        return true;
+    qCWarning(lcStorage) << what << "failed:" << q.lastError().text();
+    return false;
+}
+
+} // namespace anyrouter::sql

@@ -1,0 +1,108 @@
+// UsageLedger: SQL for the usage_ledger table.
+#include "UsageLedger.h"
+
+#include "Database.h"
+#include "SqlUtil.h"
+
+#include <QSqlQuery>
+
+#include <limits>
+
+namespace anyrouter {
+
+using namespace Qt::StringLiterals;
+
+UsageLedger::UsageLedger(Database& db) : m_db(db) {}
+
+bool UsageLedger::record(LedgerEntry& e)
+{
+    const QDateTime at = e.at.isValid() ? e.at : sql::nowUtc();
+    const QString status = e.status.isEmpty() ? u"ok"_s : e.status;
+    QSqlQuery q(m_db.connection());
+    q.prepare(
+        u"INSERT INTO usage_ledger (at, workspace_id, key_label, endpoint, model, provider, generation_id,"
+        " prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, cost_source, latency_ms,"
+        " ttft_ms, status, error_category, message_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+    q.addBindValue(sql::fromTime(at));
+    q.addBindValue(sql::text(e.workspaceId));
+    q.addBindValue(sql::text(e.keyLabel));
+    q.addBindValue(sql::text(e.endpoint));
+    q.addBindValue(sql::text(e.model));
+    q.addBindValue(sql::text(e.provider));
+    q.addBindValue(sql::text(e.generationId));
+    q.addBindValue(e.promptTokens);
+    q.addBindValue(e.completionTokens);
+    q.addBindValue(e.cachedTokens);
+    q.addBindValue(e.reasoningTokens);
+    q.addBindValue(sql::fromOptional(e.cost));
+    q.addBindValue(sql::text(e.costSource));
+    q.addBindValue(e.latencyMs);
+    q.addBindValue(sql::fromOptional(e.ttftMs));
+    q.addBindValue(status);
+    q.addBindValue(sql::text(e.errorCategory));
+    q.addBindValue(sql::idOrNull(e.messageId));
+    if (!sql::exec(q, "record usage"))
+        return false;
+    e.id = q.lastInsertId().toLongLong();
+    e.at = at;
+    e.status = status;
+    return true;
+}
+
+QList<LedgerEntry> UsageLedger::entries(const QString& workspaceId, const QDateTime& from,
+                                        const QDateTime& to) const
+{
+    QList<LedgerEntry> result;
+    QSqlQuery q(m_db.connection());
+    q.setForwardOnly(true);
+    q.prepare(
+        u"SELECT id, at, workspace_id, key_label, endpoint, model, provider, generation_id, prompt_tokens,"
+        " completion_tokens, cached_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status,"
+        " error_category, message_id FROM usage_ledger"
+        " WHERE at >= ? AND at <= ?"_s
+        // Two shapes so SQLite can use the (workspace_id, at) index when filtering.
+        + (workspaceId.isEmpty() ? QString() : u" AND workspace_id = ?"_s) + u" ORDER BY at, id"_s);
+    q.addBindValue(from.isValid() ? from.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
+    q.addBindValue(to.isValid() ? to.toMSecsSinceEpoch() : std::numeric_limits<qint64>::max());
+    if (!workspaceId.isEmpty())
+        q.addBindValue(sql::text(workspaceId));
+    if (!sql::exec(q, "read usage"))
+        return result;
+    while (q.next()) {
+        LedgerEntry e;
+        e.id = q.value(0).toLongLong();
+        e.at = sql::toTime(q.value(1));
+        e.workspaceId = q.value(2).toString();
+        e.keyLabel = q.value(3).toString();
+        e.endpoint = q.value(4).toString();
+        e.model = q.value(5).toString();
+        e.provider = q.value(6).toString();
+        e.generationId = q.value(7).toString();
+        e.promptTokens = q.value(8).toLongLong();
+        e.completionTokens = q.value(9).toLongLong();
+        e.cachedTokens = q.value(10).toLongLong();
+        e.reasoningTokens = q.value(11).toLongLong();
+        e.cost = sql::toOptional<double>(q.value(12));
+        e.costSource = q.value(13).toString();
+        e.latencyMs = q.value(14).toDouble();
+        e.ttftMs = sql::toOptional<double>(q.value(15));
+        e.status = q.value(16).toString();
+        e.errorCategory = q.value(17).toString();
+        e.messageId = q.value(18).toLongLong();
+        result.append(e);
+    }
+    return result;
+}
+
+bool UsageLedger::updateCost(qint64 id, double cost, const QString& source)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(u"UPDATE usage_ledger SET cost = ?, cost_source = ? WHERE id = ?"_s);
+    q.addBindValue(cost);
+    q.addBindValue(sql::text(source));
+    q.addBindValue(id);
+    return sql::exec(q, "update usage cost") && q.numRowsAffected() == 1;
+}
+
+} // namespace anyrouter

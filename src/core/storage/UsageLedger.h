@@ -1,0 +1,45 @@
+// UsageLedger: one row per request this app made (chat, catalog, account calls), the local source of
+// usage charts that works against every gateway. Rows outlive their conversations.
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace anyrouter {
+
+class Database;
+
+struct LedgerEntry
+{
+    qint64 id = 0;
+    QDateTime at; // invalid on record() -> now
+    QString workspaceId, keyLabel, endpoint, model, provider, generationId;
+    qint64 promptTokens = 0, completionTokens = 0, cachedTokens = 0, reasoningTokens = 0;
+    std::optional<double> cost; // USD; absent when neither the gateway nor an estimate gave one
+    QString costSource;         // "gateway" | "estimate" | ""
+    double latencyMs = 0;
+    std::optional<double> ttftMs;
+    QString status; // "ok" | "error" | "cancelled"; empty is stored as "ok"
+    QString errorCategory;
+    qint64 messageId = 0; // 0 = not tied to a message
+};
+
+class UsageLedger
+{
+public:
+    explicit UsageLedger(Database& db);
+
+    bool record(LedgerEntry& e); // sets id (and at when invalid)
+    // Entries with from <= at <= to (an invalid bound is open), oldest first. workspaceId empty = all.
+    QList<LedgerEntry> entries(const QString& workspaceId, const QDateTime& from, const QDateTime& to) const;
+    // For a cost that arrives later (e.g. from /generation).
+    bool updateCost(qint64 id, double cost, const QString& source);
+
+private:
+    Database& m_db;
+};
+
+} // namespace anyrouter
