@@ -23,11 +23,7 @@ QString KeyCapabilities::summary() const
     return QObject::tr("The key works for %1; not for %2.").arg(can.join(u", "_s), cannot.join(u", "_s));
 }
 
-AccountService::AccountService(ApiClient* client, QObject* parent)
-    : QObject(parent)
-    , m_client(client)
-{
-}
+AccountService::AccountService(ApiClient* client, QObject* parent) : QObject(parent), m_client(client) {}
 
 std::optional<Credits> AccountService::parseCredits(const QJsonDocument& doc)
 {
@@ -127,7 +123,8 @@ void AccountService::createKey(const NewKeyRequest& req, QObject* context, Resul
                 res.value.secret = json::str(o.value(u"data"_s).toObject(), u"key"_s);
             res.value.info = parseKey(o.value(u"data"_s).isObject() ? o.value(u"data"_s).toObject() : o);
             if (res.value.secret.isEmpty())
-                res.error = ApiError::badResponse(tr("The gateway created the key but did not return its secret."));
+                res.error =
+                    ApiError::badResponse(tr("The gateway created the key but did not return its secret."));
         },
         std::move(cb));
 }
@@ -143,10 +140,11 @@ void AccountService::updateKey(const QString& hash, const KeyUpdate& u, QObject*
     if (u.limit)
         body.insert(u"limit"_s, *u.limit ? QJsonValue(**u.limit) : QJsonValue(QJsonValue::Null));
     if (u.limitReset)
-        body.insert(u"limit_reset"_s, u.limitReset->isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(*u.limitReset));
+        body.insert(u"limit_reset"_s,
+                    u.limitReset->isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(*u.limitReset));
     deliver<ApiKeyInfo>(
-        m_client->send("PATCH", u"/keys/"_s + QString::fromLatin1(QUrl::toPercentEncoding(hash)), KeyRole::Management,
-                       body),
+        m_client->send("PATCH", u"/keys/"_s + QString::fromLatin1(QUrl::toPercentEncoding(hash)),
+                       KeyRole::Management, body),
         context, false,
         [hash](const ApiReply& r, Result<ApiKeyInfo>& res) {
             const QJsonObject o = r.json().object();
@@ -160,14 +158,16 @@ void AccountService::updateKey(const QString& hash, const KeyUpdate& u, QObject*
 void AccountService::deleteKey(const QString& hash, QObject* context, ResultCallback<bool> cb)
 {
     deliver<bool>(
-        m_client->send("DELETE", u"/keys/"_s + QString::fromLatin1(QUrl::toPercentEncoding(hash)), KeyRole::Management),
+        m_client->send("DELETE", u"/keys/"_s + QString::fromLatin1(QUrl::toPercentEncoding(hash)),
+                       KeyRole::Management),
         context, false, [](const ApiReply&, Result<bool>& res) { res.value = true; }, std::move(cb));
 }
 
 void AccountService::revealKey(const QString& hash, QObject* context, ResultCallback<QString> cb)
 {
     deliver<QString>(
-        m_client->send("POST", u"/keys/"_s + QString::fromLatin1(QUrl::toPercentEncoding(hash)) + u"/reveal"_s,
+        m_client->send("POST",
+                       u"/keys/"_s + QString::fromLatin1(QUrl::toPercentEncoding(hash)) + u"/reveal"_s,
                        KeyRole::Management),
         context, false,
         [](const ApiReply& r, Result<QString>& res) {

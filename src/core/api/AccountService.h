@@ -10,11 +10,11 @@ namespace anyrouter {
 
 struct KeyCapabilities
 {
-    bool inference = false;      // the key can list models (and so chat)
-    bool credits = false;        // the key can read the balance
-    bool keyManagement = false;  // the key can list/create keys
-    ApiError authError;          // set when the key was rejected outright (401)
-    QString summary() const;     // plain words: "Works for chat and credits; cannot manage keys."
+    bool inference = false;     // the key can list models (and so chat)
+    bool credits = false;       // the key can read the balance
+    bool keyManagement = false; // the key can list/create keys
+    ApiError authError;         // set when the key was rejected outright (401)
+    QString summary() const;    // plain words: "Works for chat and credits; cannot manage keys."
 };
 
 struct KeyUpdate
@@ -34,7 +34,8 @@ public:
     void fetchCredits(QObject* context, ResultCallback<Credits> cb);
     void listKeys(QObject* context, ResultCallback<QList<ApiKeyInfo>> cb);
     void createKey(const NewKeyRequest& req, QObject* context, ResultCallback<CreatedKey> cb);
-    void updateKey(const QString& hash, const KeyUpdate& update, QObject* context, ResultCallback<ApiKeyInfo> cb);
+    void updateKey(const QString& hash, const KeyUpdate& update, QObject* context,
+                   ResultCallback<ApiKeyInfo> cb);
     void deleteKey(const QString& hash, QObject* context, ResultCallback<bool> cb);
     void revealKey(const QString& hash, QObject* context, ResultCallback<QString> cb);
     // Probes /credits, then /models, then /keys and reports what the configured keys can do.

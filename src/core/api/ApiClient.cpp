@@ -36,11 +36,8 @@ void ApiReply::finish()
 }
 
 ApiClient::ApiClient(QNetworkAccessManager* nam, QObject* parent, Clock* clock)
-    : QObject(parent)
-    , m_nam(nam)
-    , m_clock(clock ? clock : SystemClock::instance())
-{
-}
+    : QObject(parent), m_nam(nam), m_clock(clock ? clock : SystemClock::instance())
+{}
 
 void ApiClient::setBaseUrl(const QUrl& baseUrl)
 {
@@ -57,7 +54,8 @@ QString ApiClient::keyLabel(KeyRole role) const
 {
     if (role == KeyRole::None)
         return {};
-    const QString& key = (role == KeyRole::Management && !m_managementKey.isEmpty()) ? m_managementKey : m_inferenceKey;
+    const QString& key =
+        (role == KeyRole::Management && !m_managementKey.isEmpty()) ? m_managementKey : m_inferenceKey;
     return maskKey(key);
 }
 
@@ -77,7 +75,8 @@ QUrl ApiClient::endpointUrl(const QString& path, const QUrlQuery& query) const
 QNetworkRequest ApiClient::makeRequest(const QString& path, KeyRole role, const QUrlQuery& query) const
 {
     QNetworkRequest req(endpointUrl(path, query));
-    const QString& key = (role == KeyRole::Management && !m_managementKey.isEmpty()) ? m_managementKey : m_inferenceKey;
+    const QString& key =
+        (role == KeyRole::Management && !m_managementKey.isEmpty()) ? m_managementKey : m_inferenceKey;
     if (role != KeyRole::None && !key.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + key.toUtf8());
     req.setRawHeader("X-AnyRouter-Title", m_attribution.title.toUtf8());
@@ -86,6 +85,10 @@ QNetworkRequest ApiClient::makeRequest(const QString& path, KeyRole role, const 
     if (!m_attribution.referer.isEmpty())
         req.setRawHeader("HTTP-Referer", m_attribution.referer.toUtf8());
     req.setRawHeader("Accept", "application/json");
+    for (const auto& [name, value] : m_extraHeaders) {
+        if (name.compare("Authorization", Qt::CaseInsensitive) != 0)
+            req.setRawHeader(name, value);
+    }
     req.setHeader(QNetworkRequest::UserAgentHeader, QString(u"AnyRouterDesktop/"_s + m_attribution.version));
     req.setTransferTimeout(m_transferTimeoutMs);
     // Never follow a redirect to another host with our Authorization header.
@@ -122,8 +125,8 @@ ApiReply* ApiClient::send(const QByteArray& verb, const QString& path, KeyRole r
     return r;
 }
 
-void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetworkRequest& req, const QByteArray& body,
-                             bool retryable)
+void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetworkRequest& req,
+                             const QByteArray& body, bool retryable)
 {
     if (r->m_done)
         return;
@@ -154,20 +157,21 @@ void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetwork
 
         ApiError error;
         if (reply->property("anyrouter_too_large").toBool()) {
-            error = ApiError::badResponse(tr("The response was larger than %1 MB.").arg(m_maxResponseBytes >> 20));
+            error = ApiError::badResponse(
+                tr("The response was larger than %1 MB.").arg(m_maxResponseBytes >> 20));
         } else if (status == 0 || (reply->error() != QNetworkReply::NoError && status < 400)) {
             error = ApiError::fromNetworkError(reply->error(), reply->errorString());
         } else {
             r->m_body = reply->readAll();
             if (status >= 400) {
-                error = ApiError::fromHttp(status, r->m_body,
-                                           parseRetryAfter(reply->rawHeader("Retry-After"), m_clock->nowMs()));
+                error = ApiError::fromHttp(
+                    status, r->m_body, parseRetryAfter(reply->rawHeader("Retry-After"), m_clock->nowMs()));
             }
         }
         qCDebug(lcApi) << verb << req.url().path() << status << (m_clock->nowMs() - started) << "ms";
 
-        if (error.isError() && retryable && error.isRetryable()
-            && error.category() != ApiError::Category::Cancelled) {
+        if (error.isError() && retryable && error.isRetryable() &&
+            error.category() != ApiError::Category::Cancelled) {
             if (const auto delay = m_retry.delayBeforeRetry(r->m_attempts - 1, error.retryAfterSeconds(),
                                                             m_rng.generateDouble())) {
                 qCInfo(lcApi) << "retrying" << req.url().path() << "in" << *delay << "ms after"

@@ -35,7 +35,12 @@ struct Attribution
 
 // Which credential a request needs. Management requests use the workspace's management key when it
 // has one, else its inference key (a key with the Key Management permission suffices, reference §8).
-enum class KeyRole { Inference, Management, None };
+enum class KeyRole
+{
+    Inference,
+    Management,
+    None
+};
 
 // One in-flight request (including its retries). Emits finished() exactly once; then read the
 // result. Deletes itself after finished() has been delivered.
@@ -86,6 +91,9 @@ public:
     void setMaxResponseBytes(qint64 bytes) { m_maxResponseBytes = bytes; }
     void setTransferTimeoutMs(int ms) { m_transferTimeoutMs = ms; }
     void setJitterSeed(quint32 seed) { m_rng.seed(seed); }
+    // Test seam: extra headers on every request (e.g. the simulator's X-Sim-Fault). Cannot
+    // replace Authorization, which stays set in makeRequest() only.
+    void setExtraHeaders(const QList<QPair<QByteArray, QByteArray>>& headers) { m_extraHeaders = headers; }
     Clock* clock() const { return m_clock; }
     QNetworkAccessManager* networkManager() const { return m_nam; }
 
@@ -119,6 +127,7 @@ private:
     qint64 m_maxResponseBytes = 64 * 1024 * 1024;
     int m_transferTimeoutMs = 60000;
     QRandomGenerator m_rng{0x5eed};
+    QList<QPair<QByteArray, QByteArray>> m_extraHeaders;
 };
 
 } // namespace anyrouter

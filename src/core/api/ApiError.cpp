@@ -50,26 +50,34 @@ ApiError::Category categoryFromCode(const QString& code, const QString& type)
 } // namespace
 
 ApiError::ApiError(Category category, QString message)
-    : m_category(category)
-    , m_serverMessage(std::move(message))
-{
-}
+    : m_category(category), m_serverMessage(std::move(message))
+{}
 
 ApiError::Category ApiError::categoryFromStatus(int s)
 {
     switch (s) {
-    case 401: return Category::Auth;
-    case 402: return Category::InsufficientCredits;
-    case 403: return Category::Permission;
-    case 404: return Category::NotFound;
-    case 408: return Category::Timeout;
-    case 409: return Category::Conflict;
-    case 429: return Category::RateLimited;
-    case 499: return Category::Cancelled;
+    case 401:
+        return Category::Auth;
+    case 402:
+        return Category::InsufficientCredits;
+    case 403:
+        return Category::Permission;
+    case 404:
+        return Category::NotFound;
+    case 408:
+        return Category::Timeout;
+    case 409:
+        return Category::Conflict;
+    case 429:
+        return Category::RateLimited;
+    case 499:
+        return Category::Cancelled;
     case 502:
     case 503:
-    case 504: return Category::Upstream;
-    default: break;
+    case 504:
+        return Category::Upstream;
+    default:
+        break;
     }
     if (s >= 500)
         return Category::Server;
@@ -144,9 +152,15 @@ ApiError ApiError::fromNetworkError(QNetworkReply::NetworkError code, const QStr
     ApiError e;
     e.m_serverMessage = qtMessage;
     switch (code) {
-    case QNetworkReply::OperationCanceledError: e.m_category = Category::Cancelled; break;
-    case QNetworkReply::TimeoutError: e.m_category = Category::Timeout; break;
-    default: e.m_category = Category::Network; break;
+    case QNetworkReply::OperationCanceledError:
+        e.m_category = Category::Cancelled;
+        break;
+    case QNetworkReply::TimeoutError:
+        e.m_category = Category::Timeout;
+        break;
+    default:
+        e.m_category = Category::Network;
+        break;
     }
     return e;
 }
@@ -158,33 +172,53 @@ ApiError ApiError::badResponse(const QString& detail)
 
 bool ApiError::isRetryable() const
 {
+    // 501 Not Implemented will not change on retry; optional endpoints answering it must be
+    // reported as unsupported at once, not after the whole backoff schedule.
+    if (m_httpStatus == 501)
+        return false;
     switch (m_category) {
     case Category::RateLimited:
     case Category::Upstream:
     case Category::Server:
     case Category::Network:
-    case Category::Timeout: return true;
-    default: return false;
+    case Category::Timeout:
+        return true;
+    default:
+        return false;
     }
 }
 
 QString ApiError::categoryName(Category c)
 {
     switch (c) {
-    case Category::None: return u"none"_s;
-    case Category::Auth: return u"auth"_s;
-    case Category::Permission: return u"permission"_s;
-    case Category::NotFound: return u"not_found"_s;
-    case Category::InvalidRequest: return u"invalid_request"_s;
-    case Category::Conflict: return u"conflict"_s;
-    case Category::RateLimited: return u"rate_limited"_s;
-    case Category::InsufficientCredits: return u"insufficient_credits"_s;
-    case Category::Upstream: return u"upstream"_s;
-    case Category::Server: return u"server"_s;
-    case Category::Network: return u"network"_s;
-    case Category::Timeout: return u"timeout"_s;
-    case Category::Cancelled: return u"cancelled"_s;
-    case Category::BadResponse: return u"bad_response"_s;
+    case Category::None:
+        return u"none"_s;
+    case Category::Auth:
+        return u"auth"_s;
+    case Category::Permission:
+        return u"permission"_s;
+    case Category::NotFound:
+        return u"not_found"_s;
+    case Category::InvalidRequest:
+        return u"invalid_request"_s;
+    case Category::Conflict:
+        return u"conflict"_s;
+    case Category::RateLimited:
+        return u"rate_limited"_s;
+    case Category::InsufficientCredits:
+        return u"insufficient_credits"_s;
+    case Category::Upstream:
+        return u"upstream"_s;
+    case Category::Server:
+        return u"server"_s;
+    case Category::Network:
+        return u"network"_s;
+    case Category::Timeout:
+        return u"timeout"_s;
+    case Category::Cancelled:
+        return u"cancelled"_s;
+    case Category::BadResponse:
+        return u"bad_response"_s;
     }
     return u"none"_s;
 }
@@ -193,7 +227,8 @@ QString ApiError::userMessage() const
 {
     QString base;
     switch (m_category) {
-    case Category::None: return {};
+    case Category::None:
+        return {};
     case Category::Auth:
         base = tr("The gateway rejected the API key. Check the key in this workspace's settings.");
         break;
@@ -201,30 +236,49 @@ QString ApiError::userMessage() const
         base = tr("This key is not allowed to do that. Add a key with the needed permission (for account "
                   "features: a management key) in the workspace settings.");
         break;
-    case Category::NotFound: base = tr("The gateway does not know this model or resource."); break;
-    case Category::InvalidRequest: base = tr("The gateway refused the request as invalid."); break;
-    case Category::Conflict: base = tr("The gateway reported a conflict with the current state."); break;
+    case Category::NotFound:
+        base = tr("The gateway does not know this model or resource.");
+        break;
+    case Category::InvalidRequest:
+        base = tr("The gateway refused the request as invalid.");
+        break;
+    case Category::Conflict:
+        base = tr("The gateway reported a conflict with the current state.");
+        break;
     case Category::RateLimited:
-        base = m_retryAfter ? tr("Rate limited by the gateway. You can retry in %n second(s).", nullptr, *m_retryAfter)
-                            : tr("Rate limited by the gateway. Wait a moment, then retry.");
+        base = m_retryAfter
+                   ? tr("Rate limited by the gateway. You can retry in %n second(s).", nullptr, *m_retryAfter)
+                   : tr("Rate limited by the gateway. Wait a moment, then retry.");
         break;
     case Category::InsufficientCredits:
         base = tr("Out of credits: the account balance cannot pay for this request. Top up, then retry.");
         break;
     case Category::Upstream:
-        base = tr("The model's provider failed or is unavailable right now. Retry, or pick another provider or model.");
+        base = tr("The model's provider failed or is unavailable right now. Retry, or pick another provider "
+                  "or model.");
         break;
-    case Category::Server: base = tr("The gateway had an internal error. Retry in a moment."); break;
-    case Category::Network: base = tr("Could not reach the gateway. Check the network and the workspace's base URL."); break;
-    case Category::Timeout: base = tr("The gateway did not answer in time."); break;
-    case Category::Cancelled: base = tr("Stopped."); break;
-    case Category::BadResponse: base = tr("The gateway sent data this app could not read."); break;
+    case Category::Server:
+        base = tr("The gateway had an internal error. Retry in a moment.");
+        break;
+    case Category::Network:
+        base = tr("Could not reach the gateway. Check the network and the workspace's base URL.");
+        break;
+    case Category::Timeout:
+        base = tr("The gateway did not answer in time.");
+        break;
+    case Category::Cancelled:
+        base = tr("Stopped.");
+        break;
+    case Category::BadResponse:
+        base = tr("The gateway sent data this app could not read.");
+        break;
     }
     QString detail = m_serverMessage;
     if (!m_providerName.isEmpty())
         detail = detail.isEmpty() ? m_providerName : m_providerName + u": "_s + detail;
     if (m_httpStatus >= 400)
-        detail = detail.isEmpty() ? u"HTTP %1"_s.arg(m_httpStatus) : u"HTTP %1: %2"_s.arg(m_httpStatus).arg(detail);
+        detail = detail.isEmpty() ? u"HTTP %1"_s.arg(m_httpStatus)
+                                  : u"HTTP %1: %2"_s.arg(m_httpStatus).arg(detail);
     return detail.isEmpty() ? base : base + u" ("_s + detail + u")"_s;
 }
 

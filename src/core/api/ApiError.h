@@ -16,7 +16,8 @@ namespace anyrouter {
 class ApiError
 {
 public:
-    enum class Category {
+    enum class Category
+    {
         None,
         Auth,                // 401: missing/invalid key
         Permission,          // 403: key lacks the scope (e.g. Key Management)
@@ -30,7 +31,7 @@ public:
         Network,             // connection refused/reset/dropped, DNS, TLS
         Timeout,
         Cancelled,
-        BadResponse,         // malformed/unparseable/oversized data from the server
+        BadResponse, // malformed/unparseable/oversized data from the server
     };
 
     ApiError() = default;
@@ -47,14 +48,14 @@ public:
     bool isError() const { return m_category != Category::None; }
     Category category() const { return m_category; }
     int httpStatus() const { return m_httpStatus; }
-    QString code() const { return m_code; }              // machine code as given ("rate_limited", "429")
+    QString code() const { return m_code; } // machine code as given ("rate_limited", "429")
     QString type() const { return m_type; }
     QString serverMessage() const { return m_serverMessage; }
     QString providerName() const { return m_providerName; } // from OpenRouter-style metadata
     std::optional<int> retryAfterSeconds() const { return m_retryAfter; }
     void setRetryAfterSeconds(std::optional<int> s) { m_retryAfter = s; }
 
-    bool isRetryable() const; // 429 and 5xx/upstream/network/timeout — never other 4xx
+    bool isRetryable() const; // 429 and 5xx (not 501)/upstream/network/timeout — never other 4xx
     // A sentence a user can act on ("The key was rejected (401). Check the key in workspace settings.").
     QString userMessage() const;
     static QString categoryName(Category c); // stable identifier for storage: "auth", "rate_limited", ...

@@ -6,11 +6,7 @@ namespace anyrouter {
 
 using namespace Qt::StringLiterals;
 
-CatalogService::CatalogService(ApiClient* client, QObject* parent)
-    : QObject(parent)
-    , m_client(client)
-{
-}
+CatalogService::CatalogService(ApiClient* client, QObject* parent) : QObject(parent), m_client(client) {}
 
 QList<QJsonObject> CatalogService::modelObjects(const QJsonDocument& doc)
 {
@@ -45,11 +41,12 @@ ModelPricing CatalogService::parsePricing(const QJsonObject& p, AnyRouterPriceUn
                 return v;
         return std::nullopt;
     };
-    out.inputPerM = first({per1k(u"input_per_1k"), per1m(u"input_per_1m"), perToken(u"prompt"), perToken(u"input")});
-    out.outputPerM =
-        first({per1k(u"output_per_1k"), per1m(u"output_per_1m"), perToken(u"completion"), perToken(u"output")});
-    out.cacheReadPerM = first({per1k(u"cache_read_per_1k"), per1k(u"cached_input_per_1k"), per1m(u"cache_read_per_1m"),
-                               perToken(u"input_cache_read")});
+    out.inputPerM =
+        first({per1k(u"input_per_1k"), per1m(u"input_per_1m"), perToken(u"prompt"), perToken(u"input")});
+    out.outputPerM = first(
+        {per1k(u"output_per_1k"), per1m(u"output_per_1m"), perToken(u"completion"), perToken(u"output")});
+    out.cacheReadPerM = first({per1k(u"cache_read_per_1k"), per1k(u"cached_input_per_1k"),
+                               per1m(u"cache_read_per_1m"), perToken(u"input_cache_read")});
     out.cacheWritePerM =
         first({per1k(u"cache_write_per_1k"), per1m(u"cache_write_per_1m"), perToken(u"input_cache_write")});
     out.reasoningPerM = first({per1k(u"reasoning_per_1k"), perToken(u"internal_reasoning")});
@@ -74,7 +71,8 @@ ModelInfo CatalogService::parseModel(const QJsonObject& o, AnyRouterPriceUnit un
     m.description = json::str(o, u"description"_s);
     m.category = json::str(o, u"category"_s);
     const QJsonObject top = o.value(u"top_provider"_s).toObject();
-    m.contextLength = json::optInt(o, u"context_length"_s).value_or(json::optInt(top, u"context_length"_s).value_or(0));
+    m.contextLength =
+        json::optInt(o, u"context_length"_s).value_or(json::optInt(top, u"context_length"_s).value_or(0));
     m.maxOutputTokens = json::optInt(o, u"max_output_tokens"_s)
                             .value_or(json::optInt(top, u"max_completion_tokens"_s)
                                           .value_or(json::optInt(o, u"max_completion_tokens"_s).value_or(0)));

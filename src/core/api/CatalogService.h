@@ -14,7 +14,11 @@ class CatalogService : public QObject
 public:
     // The reference flags AnyRouter's "input_per_1k" unit as unconfirmed (its own example looks
     // like per-1M figures). The assumption is explicit and switchable, not buried in the parser.
-    enum class AnyRouterPriceUnit { Per1K, Per1M };
+    enum class AnyRouterPriceUnit
+    {
+        Per1K,
+        Per1M
+    };
 
     explicit CatalogService(ApiClient* client, QObject* parent = nullptr);
 
@@ -26,7 +30,8 @@ public:
 
     static QList<QJsonObject> modelObjects(const QJsonDocument& doc);
     static ModelInfo parseModel(const QJsonObject& o, AnyRouterPriceUnit unit = AnyRouterPriceUnit::Per1K);
-    static ModelPricing parsePricing(const QJsonObject& pricing, AnyRouterPriceUnit unit = AnyRouterPriceUnit::Per1K);
+    static ModelPricing parsePricing(const QJsonObject& pricing,
+                                     AnyRouterPriceUnit unit = AnyRouterPriceUnit::Per1K);
     static std::optional<qint64> parseCount(const QJsonDocument& doc);
 
 private:

@@ -29,9 +29,9 @@ struct ChatRequest
     std::optional<qint64> maxTokens;
     QStringList stop;
     std::optional<qint64> seed;
-    RoutingPrefs routing;      // body `provider` object; routing.pinnedProvider -> header
+    RoutingPrefs routing; // body `provider` object; routing.pinnedProvider -> header
     QString sessionId;
-    QJsonObject reasoning;     // {effort|max_tokens|exclude|enabled}
+    QJsonObject reasoning; // {effort|max_tokens|exclude|enabled}
     bool stream = true;
 
     QJsonObject toJson() const;

@@ -13,14 +13,14 @@ using namespace Qt::StringLiterals;
 namespace {
 constexpr qint64 kMaxErrorBody = 256 * 1024;
 constexpr qint64 kMaxRetryWaitS = 5; // longer Retry-After: the user decides (inline "retry in N s")
+// One SSE line/event. Chunks are a few hundred bytes; the bound leaves room for inline image deltas
+// while a runaway line (the simulator's 10 MB huge-line fault) fails fast instead of eating memory.
+constexpr qsizetype kMaxEventBytes = 8 * 1024 * 1024;
 } // namespace
 
 ChatStream::ChatStream(ApiClient* client, ChatRequest request, QObject* parent)
-    : QObject(parent)
-    , m_client(client)
-    , m_request(std::move(request))
-{
-}
+    : QObject(parent), m_client(client), m_request(std::move(request))
+{}
 
 ChatStream::~ChatStream()
 {
@@ -53,7 +53,7 @@ void ChatStream::sendAttempt()
 {
     m_state = State::Connecting;
     ++m_attempt;
-    m_parser = std::make_unique<SseParser>();
+    m_parser = std::make_unique<SseParser>(kMaxEventBytes);
     m_httpStatus = 0;
     m_errorBody.clear();
     m_isEventStream = true;
@@ -67,8 +67,8 @@ void ChatStream::sendAttempt()
     // Deltas must reach us as they arrive, not when a buffer fills.
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
 
-    QNetworkReply* reply =
-        m_client->networkManager()->post(req, QJsonDocument(m_request.toJson()).toJson(QJsonDocument::Compact));
+    QNetworkReply* reply = m_client->networkManager()->post(
+        req, QJsonDocument(m_request.toJson()).toJson(QJsonDocument::Compact));
     m_reply = reply;
     connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] {
         if (reply != m_reply)
@@ -111,8 +111,9 @@ void ChatStream::handleEvent(const SseEvent& ev)
     if (ev.type != "message" && !ev.type.isEmpty()) {
         if (ev.type == "error") { // some gateways name error events
             QJsonDocument doc = QJsonDocument::fromJson(ev.data);
-            const QJsonValue err = doc.isObject() && doc.object().contains(u"error"_s) ? doc.object().value(u"error"_s)
-                                                                                        : QJsonValue(QString::fromUtf8(ev.data));
+            const QJsonValue err = doc.isObject() && doc.object().contains(u"error"_s)
+                                       ? doc.object().value(u"error"_s)
+                                       : QJsonValue(QString::fromUtf8(ev.data));
             finishWith(State::Failed, ApiError::fromErrorValue(err, m_httpStatus));
         }
         return; // other named events (e.g. Anthropic's ping) carry nothing for us
@@ -120,7 +121,8 @@ void ChatStream::handleEvent(const SseEvent& ev)
     ChatChunk chunk;
     QString parseError;
     if (!decodeChatChunk(ev.data, chunk, &parseError)) {
-        finishWith(State::Failed, ApiError::badResponse(tr("Malformed event in the reply stream: %1").arg(parseError)));
+        finishWith(State::Failed,
+                   ApiError::badResponse(tr("Malformed event in the reply stream: %1").arg(parseError)));
         return;
     }
     if (chunk.isDone) {
@@ -175,7 +177,8 @@ void ChatStream::handleJsonBody(const QByteArray& body)
     QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);
     if (!doc.isObject()) {
-        finishWith(State::Failed, ApiError::badResponse(tr("The reply is neither an event stream nor JSON.")));
+        finishWith(State::Failed,
+                   ApiError::badResponse(tr("The reply is neither an event stream nor JSON.")));
         return;
     }
     const QJsonObject o = doc.object();
@@ -212,15 +215,18 @@ void ChatStream::onFinished()
     reply->deleteLater();
     if (m_httpStatus == 0)
         m_httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    m_errorBody += reply->readAll();
+    if (reply->isOpen()) // closed after a transfer-timeout abort
+        m_errorBody += reply->readAll();
 
     if (m_httpStatus >= 300) {
-        ApiError e = ApiError::fromHttp(m_httpStatus, m_errorBody,
-                                        parseRetryAfter(reply->rawHeader("Retry-After"), m_client->clock()->nowMs()));
-        const bool canRetry = e.isRetryable() && !m_sawContent && m_attempt <= m_maxRetries
-                              && e.retryAfterSeconds().value_or(0) <= kMaxRetryWaitS;
+        ApiError e =
+            ApiError::fromHttp(m_httpStatus, m_errorBody,
+                               parseRetryAfter(reply->rawHeader("Retry-After"), m_client->clock()->nowMs()));
+        const bool canRetry = e.isRetryable() && !m_sawContent && m_attempt <= m_maxRetries &&
+                              e.retryAfterSeconds().value_or(0) <= kMaxRetryWaitS;
         if (canRetry) {
-            const qint64 delay = e.retryAfterSeconds() ? qint64(*e.retryAfterSeconds()) * 1000 : 500LL * m_attempt;
+            const qint64 delay =
+                e.retryAfterSeconds() ? qint64(*e.retryAfterSeconds()) * 1000 : 500LL * m_attempt;
             m_state = State::Connecting;
             m_client->clock()->schedule(delay, this, [this] {
                 if (m_state == State::Connecting)
@@ -233,13 +239,21 @@ void ChatStream::onFinished()
     }
     if (reply->error() != QNetworkReply::NoError && reply->error() != QNetworkReply::OperationCanceledError) {
         ApiError e = ApiError::fromNetworkError(reply->error(), reply->errorString());
-        if (reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError)
-            e = ApiError(ApiError::Category::Timeout, tr("No data from the gateway for %1 s.").arg(m_inactivityMs / 1000));
+        if (reply->error() == QNetworkReply::OperationCanceledError ||
+            reply->error() == QNetworkReply::TimeoutError)
+            e = ApiError(ApiError::Category::Timeout,
+                         tr("No data from the gateway for %1 s.").arg(m_inactivityMs / 1000));
         if (m_sawContent || m_sawDone)
-            e = ApiError(e.category(), tr("The connection broke while the reply was streaming (%1).").arg(reply->errorString()));
+            e = ApiError(
+                e.category(),
+                tr("The connection broke while the reply was streaming (%1).").arg(reply->errorString()));
         // Before any content a dropped connection is safe to retry once.
         if (!m_sawContent && m_attempt <= m_maxRetries && e.category() == ApiError::Category::Network) {
-            m_client->clock()->schedule(300LL * m_attempt, this, [this] { sendAttempt(); });
+            m_state = State::Connecting;
+            m_client->clock()->schedule(300LL * m_attempt, this, [this] {
+                if (m_state == State::Connecting) // not aborted meanwhile
+                    sendAttempt();
+            });
             return;
         }
         finishWith(State::Failed, e);
@@ -248,16 +262,19 @@ void ChatStream::onFinished()
     if (reply->error() == QNetworkReply::OperationCanceledError) {
         // transferTimeout aborts look like cancellations; a user abort never reaches here.
         finishWith(State::Failed,
-                   ApiError(ApiError::Category::Timeout, tr("No data from the gateway for %1 s.").arg(m_inactivityMs / 1000)));
+                   ApiError(ApiError::Category::Timeout,
+                            tr("No data from the gateway for %1 s.").arg(m_inactivityMs / 1000)));
         return;
     }
     if (!m_isEventStream) {
         handleJsonBody(m_errorBody);
         return;
     }
-    if (!m_sawDone && m_finishReason.isEmpty()) {
-        finishWith(State::Failed,
-                   ApiError(ApiError::Category::Network, tr("The reply stream ended before the reply was complete.")));
+    // [DONE] ends a complete stream. Without it, accept only a stream that got both its finish
+    // reason and its usage chunk; anything less was cut off (the content so far is kept).
+    if (!m_sawDone && (m_finishReason.isEmpty() || m_usage.isEmpty())) {
+        finishWith(State::Failed, ApiError(ApiError::Category::Network,
+                                           tr("The reply stream ended before the reply was complete.")));
         return;
     }
     finishWith(State::Completed);

@@ -21,7 +21,15 @@ class ChatStream : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Idle, Connecting, Streaming, Completed, Failed, Cancelled };
+    enum class State
+    {
+        Idle,
+        Connecting,
+        Streaming,
+        Completed,
+        Failed,
+        Cancelled
+    };
 
     ChatStream(ApiClient* client, ChatRequest request, QObject* parent = nullptr);
     ~ChatStream() override;
@@ -33,7 +41,10 @@ public:
     void setMaxPreContentRetries(int n) { m_maxRetries = n; }
 
     State state() const { return m_state; }
-    bool isFinished() const { return m_state == State::Completed || m_state == State::Failed || m_state == State::Cancelled; }
+    bool isFinished() const
+    {
+        return m_state == State::Completed || m_state == State::Failed || m_state == State::Cancelled;
+    }
     const ChatRequest& request() const { return m_request; }
     const QString& content() const { return m_content; }
     const QString& reasoning() const { return m_reasoning; }

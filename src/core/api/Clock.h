@@ -34,8 +34,8 @@ public:
     explicit ManualClock(qint64 startMs = 1'767'225'600'000LL) : m_now(startMs) {}
     qint64 nowMs() const override { return m_now; }
     void schedule(qint64 delayMs, QObject* context, std::function<void()> fn) override;
-    void advance(qint64 ms);           // fires everything due, in order
-    qint64 nextDueInMs() const;        // -1 when nothing is scheduled
+    void advance(qint64 ms);    // fires everything due, in order
+    qint64 nextDueInMs() const; // -1 when nothing is scheduled
     int pendingCount() const { return int(m_pending.size()); }
     QList<qint64> scheduledDelays() const { return m_delays; } // every delay ever requested
 

@@ -8,11 +8,7 @@ namespace anyrouter {
 
 using namespace Qt::StringLiterals;
 
-DeviceLogin::DeviceLogin(ApiClient* client, QObject* parent)
-    : QObject(parent)
-    , m_client(client)
-{
-}
+DeviceLogin::DeviceLogin(ApiClient* client, QObject* parent) : QObject(parent), m_client(client) {}
 
 void DeviceLogin::start()
 {
@@ -41,7 +37,8 @@ void DeviceLogin::start()
             c.verificationUriComplete.setQuery(q);
         }
         c.intervalSeconds = int(std::clamp<qint64>(json::optInt(o, u"interval"_s).value_or(5), 1, 60));
-        c.expiresInSeconds = int(std::clamp<qint64>(json::optInt(o, u"expires_in"_s).value_or(600), 10, 3600));
+        c.expiresInSeconds =
+            int(std::clamp<qint64>(json::optInt(o, u"expires_in"_s).value_or(600), 10, 3600));
         if (c.deviceCode.isEmpty() || c.userCode.isEmpty()) {
             fail(ApiError::badResponse(tr("The sign-in response has no device code.")));
             return;
@@ -105,7 +102,8 @@ void DeviceLogin::poll()
             return;
         }
         if (code == u"expired_token") {
-            fail(ApiError(ApiError::Category::Timeout, tr("The sign-in code expired before it was approved.")));
+            fail(ApiError(ApiError::Category::Timeout,
+                          tr("The sign-in code expired before it was approved.")));
             return;
         }
         fail(reply->error());

@@ -6,11 +6,7 @@ namespace anyrouter {
 
 using namespace Qt::StringLiterals;
 
-HealthService::HealthService(ApiClient* client, QObject* parent)
-    : QObject(parent)
-    , m_client(client)
-{
-}
+HealthService::HealthService(ApiClient* client, QObject* parent) : QObject(parent), m_client(client) {}
 
 HealthStatus HealthService::parseHealth(const QJsonDocument& doc)
 {

@@ -50,7 +50,8 @@ std::optional<int> parseRetryAfter(const QByteArray& value, qint64 nowMs)
     if (ok)
         return qMax(0, int(std::ceil(secs)));
     // HTTP-date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT"
-    QDateTime dt = QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    QDateTime dt =
+        QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     if (!dt.isValid())
         return std::nullopt;
     dt.setTimeSpec(Qt::UTC);

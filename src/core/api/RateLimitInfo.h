@@ -13,7 +13,7 @@ struct RateLimitInfo
 {
     std::optional<qint64> limit;
     std::optional<qint64> remaining;
-    QDateTime resetAt;                      // when the window resets (absolute)
+    QDateTime resetAt; // when the window resets (absolute)
     std::optional<qint64> upstreamRemaining;
     QDateTime capturedAt;
 

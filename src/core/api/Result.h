@@ -8,8 +8,7 @@
 
 namespace anyrouter {
 
-template <typename T>
-struct Result
+template <typename T> struct Result
 {
     T value{};
     ApiError error;
@@ -18,28 +17,27 @@ struct Result
     bool ok() const { return !error.isError() && !unsupported; }
 };
 
-template <typename T>
-using ResultCallback = std::function<void(const Result<T>&)>;
+template <typename T> using ResultCallback = std::function<void(const Result<T>&)>;
 
 // Connects an ApiReply to a parser and a callback; the callback runs once, only while context lives.
 // parse(reply, result) fills result.value or sets result.error (bad response).
 template <typename T, typename Parse>
 void deliver(ApiReply* reply, QObject* context, bool optionalEndpoint, Parse parse, ResultCallback<T> cb)
 {
-    QObject::connect(reply, &ApiReply::finished, context, [reply, optionalEndpoint, parse = std::move(parse),
-                                                           cb = std::move(cb)] {
-        Result<T> result;
-        if (!reply->isOk()) {
-            const int s = reply->httpStatus();
-            if (optionalEndpoint && (s == 404 || s == 405 || s == 501))
-                result.unsupported = true;
-            else
-                result.error = reply->error();
-        } else {
-            parse(*reply, result);
-        }
-        cb(result);
-    });
+    QObject::connect(reply, &ApiReply::finished, context,
+                     [reply, optionalEndpoint, parse = std::move(parse), cb = std::move(cb)] {
+                         Result<T> result;
+                         if (!reply->isOk()) {
+                             const int s = reply->httpStatus();
+                             if (optionalEndpoint && (s == 404 || s == 405 || s == 501))
+                                 result.unsupported = true;
+                             else
+                                 result.error = reply->error();
+                         } else {
+                             parse(*reply, result);
+                         }
+                         cb(result);
+                     });
 }
 
 } // namespace anyrouter

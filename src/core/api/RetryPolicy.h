@@ -10,7 +10,7 @@ namespace anyrouter {
 
 struct RetryPolicy
 {
-    int maxAttempts = 5;       // including the first
+    int maxAttempts = 5; // including the first
     qint64 baseDelayMs = 1000;
     qint64 maxDelayMs = 30000;
     qint64 jitterMs = 250;

@@ -6,11 +6,7 @@ namespace anyrouter {
 
 using namespace Qt::StringLiterals;
 
-UsageService::UsageService(ApiClient* client, QObject* parent)
-    : QObject(parent)
-    , m_client(client)
-{
-}
+UsageService::UsageService(ApiClient* client, QObject* parent) : QObject(parent), m_client(client) {}
 
 std::optional<GenerationStats> UsageService::parseGeneration(const QJsonDocument& doc)
 {
@@ -73,17 +69,17 @@ void UsageService::fetchGeneration(const QString& id, QObject* context, ResultCa
     const QString encoded = QString::fromLatin1(QUrl::toPercentEncoding(id));
     ApiReply* pathForm = m_client->get(u"/generation/"_s + encoded, KeyRole::Inference);
     // Path form first (AnyRouter's listing); on 404 try the OpenRouter query form before giving up.
-    deliver<GenerationStats>(pathForm, context, true, parse,
-                             [this, id, context, parse, cb](const Result<GenerationStats>& first) {
-                                 if (!first.unsupported) {
-                                     cb(first);
-                                     return;
-                                 }
-                                 QUrlQuery q;
-                                 q.addQueryItem(u"id"_s, id);
-                                 deliver<GenerationStats>(m_client->get(u"/generation"_s, KeyRole::Inference, q),
-                                                          context, true, parse, cb);
-                             });
+    deliver<GenerationStats>(
+        pathForm, context, true, parse, [this, id, context, parse, cb](const Result<GenerationStats>& first) {
+            if (!first.unsupported) {
+                cb(first);
+                return;
+            }
+            QUrlQuery q;
+            q.addQueryItem(u"id"_s, id);
+            deliver<GenerationStats>(m_client->get(u"/generation"_s, KeyRole::Inference, q), context, true,
+                                     parse, cb);
+        });
 }
 
 void UsageService::fetchActivity(const QDate& date, QObject* context, ResultCallback<QList<ActivityRow>> cb)

@@ -34,13 +34,54 @@ bool ChatSession::open(qint64 conversationId)
         stop();
     if (conversationId == 0) {
         m_conversation = Conversation{};
+        m_thread = ConversationThread{};
+        emit threadChanged();
         return true;
     }
     const auto c = m_store->conversation(conversationId);
     if (!c)
         return false;
     m_conversation = *c;
+    m_thread = ConversationThread(m_store->messages(conversationId), m_conversation.threadSelection);
+    emit threadChanged();
     return true;
+}
+
+bool ChatSession::ensureConversation(const QString& firstPrompt, QString* error)
+{
+    if (m_conversation.id != 0)
+        return true;
+    Conversation c;
+    c.workspaceId = m_workspaceId;
+    c.model = m_defaultModel;
+    c.title = firstPrompt.simplified().left(60);
+    if (!m_store->createConversation(c)) {
+        if (error)
+            *error = tr("Could not save the conversation (is the disk full?). Your message was not sent.");
+        return false;
+    }
+    m_conversation = c;
+    m_thread = ConversationThread{};
+    return true;
+}
+
+bool ChatSession::storeUserMessage(qint64 parentId, const QString& text, QString* error)
+{
+    Message user;
+    user.conversationId = m_conversation.id;
+    user.parentId = parentId;
+    user.role = MessageRole::User;
+    user.content = text;
+    user.model = m_conversation.model.isEmpty() ? m_defaultModel : m_conversation.model;
+    if (!m_store->insertMessage(user)) {
+        if (error)
+            *error = tr("Could not save your message (is the disk full?). It was not sent.");
+        return false;
+    }
+    m_thread.upsert(user);
+    m_thread.select(user.id);
+    emit messageStored(user);
+    return startReply(user.id, error);
 }
 
 bool ChatSession::send(const QString& text, QString* error)
@@ -55,48 +96,88 @@ bool ChatSession::send(const QString& text, QString* error)
             *error = tr("The message is empty.");
         return false;
     }
-    if (m_conversation.id == 0) {
-        Conversation c;
-        c.workspaceId = m_workspaceId;
-        c.model = m_defaultModel;
-        c.title = text.simplified().left(60);
-        if (!m_store->createConversation(c)) {
-            if (error)
-                *error =
-                    tr("Could not save the conversation (is the disk full?). Your message was not sent.");
-            return false;
-        }
-        m_conversation = c;
-    }
-    const QList<Message> existing = m_store->messages(m_conversation.id);
+    if (!ensureConversation(text, error))
+        return false;
+    return storeUserMessage(m_thread.leafId(), text, error);
+}
 
-    Message user;
-    user.conversationId = m_conversation.id;
-    user.parentId = existing.isEmpty() ? 0 : existing.last().id;
-    user.role = MessageRole::User;
-    user.content = text;
-    user.model = m_conversation.model.isEmpty() ? m_defaultModel : m_conversation.model;
-    if (!m_store->insertMessage(user)) {
+bool ChatSession::editAndResend(qint64 userMessageId, const QString& text, QString* error)
+{
+    const Message* original = m_thread.find(userMessageId);
+    if (isStreaming() || !original || original->role != MessageRole::User || text.trimmed().isEmpty()) {
         if (error)
-            *error = tr("Could not save your message (is the disk full?). It was not sent.");
+            *error = isStreaming() ? tr("A reply is still streaming. Stop it first.")
+                                   : tr("Only a non-empty message of yours can be edited and resent.");
         return false;
     }
-    emit messageStored(user);
+    return storeUserMessage(original->parentId, text, error);
+}
 
+bool ChatSession::regenerate(QString* error)
+{
+    if (isStreaming()) {
+        if (error)
+            *error = tr("A reply is still streaming. Stop it first.");
+        return false;
+    }
+    // The prompt to answer again: the leaf itself when it is a prompt, else the leaf reply's parent.
+    const Message* leaf = m_thread.find(m_thread.leafId());
+    if (!leaf) {
+        if (error)
+            *error = tr("There is no reply to regenerate.");
+        return false;
+    }
+    const qint64 promptId = leaf->role == MessageRole::User ? leaf->id : leaf->parentId;
+    const Message* prompt = m_thread.find(promptId);
+    if (!prompt || prompt->role != MessageRole::User) {
+        if (error)
+            *error = tr("There is no reply to regenerate.");
+        return false;
+    }
+    return startReply(promptId, error);
+}
+
+void ChatSession::selectVersion(qint64 messageId)
+{
+    if (!m_thread.find(messageId) || isStreaming())
+        return;
+    m_thread.select(messageId);
+    persistSelection();
+    emit threadChanged();
+}
+
+void ChatSession::persistSelection()
+{
+    m_conversation.threadSelection = m_thread.selection();
+    if (m_conversation.id != 0 && !m_store->updateConversation(m_conversation))
+        emit storageFailed(tr("Could not save which version is shown."));
+}
+
+bool ChatSession::startReply(qint64 userMessageId, QString* error)
+{
+    Q_UNUSED(error)
+    const Message* user = m_thread.find(userMessageId);
     m_reply = Message{};
     m_reply.conversationId = m_conversation.id;
-    m_reply.parentId = user.id;
+    m_reply.parentId = userMessageId;
     m_reply.role = MessageRole::Assistant;
     m_reply.status = MessageStatus::Streaming;
-    m_reply.model = user.model;
+    m_reply.model = user && !user->model.isEmpty() ? user->model
+                    : m_conversation.model.isEmpty() ? m_defaultModel
+                                                     : m_conversation.model;
     m_reply.keyLabel = m_client->keyLabel(KeyRole::Inference);
     if (!m_store->insertMessage(m_reply)) {
         // The prompt is safe; the reply will live in memory and be written at the end if possible.
         emit storageFailed(tr("Could not create the reply record; the reply is kept in memory."));
+    } else {
+        m_thread.upsert(m_reply);
+        m_thread.select(m_reply.id);
+        persistSelection();
     }
     emit messageStored(m_reply);
+    emit threadChanged();
 
-    ChatRequest req = buildRequest(user.id);
+    ChatRequest req = buildRequest(userMessageId);
     auto* stream = new ChatStream(m_client, std::move(req), this);
     stream->setInactivityTimeoutMs(m_inactivityMs);
     m_stream = stream;
@@ -136,13 +217,11 @@ ChatRequest ChatSession::buildRequest(qint64 userMessageId) const
         req.reasoning = p.value(u"reasoning"_s).toObject();
     req.routing = m_conversation.routing;
 
-    // The thread is the parent chain ending at the new prompt; other versions are not sent.
-    const QList<Message> all = m_store->messages(m_conversation.id);
-    QHash<qint64, const Message*> byId;
-    for (const Message& m : all)
-        byId.insert(m.id, &m);
+    // The thread is the parent chain ending at the prompt; other versions are not sent.
     QList<const Message*> chain;
-    for (const Message* m = byId.value(userMessageId); m; m = m->parentId ? byId.value(m->parentId) : nullptr)
+    int guard = 0;
+    for (const Message* m = m_thread.find(userMessageId); m && guard <= m_thread.all().size();
+         m = m->parentId ? m_thread.find(m->parentId) : nullptr, ++guard)
         chain.prepend(m);
     if (!m_conversation.systemPrompt.isEmpty())
         req.messages.append({u"system"_s, m_conversation.systemPrompt});
@@ -212,6 +291,7 @@ void ChatSession::finalize()
                            m_reply.usage.cachedTokens.value_or(0));
     }
     bool stored = false;
+    m_thread.upsert(m_reply);
     if (m_reply.id != 0)
         stored = m_store->updateMessage(m_reply);
     else

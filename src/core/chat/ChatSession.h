@@ -9,6 +9,7 @@
 // the next start, keeping the prompt and the partial reply.
 #pragma once
 
+#include "ConversationThread.h"
 #include "api/ChatStream.h"
 #include "domain/Conversation.h"
 #include "domain/ModelInfo.h"
@@ -49,6 +50,14 @@ public:
     // Stores the prompt, then streams the reply. Returns false (with *error) only when the prompt
     // could not be stored — then nothing was sent and the caller must keep the text.
     bool send(const QString& text, QString* error = nullptr);
+    // Streams a new version of the last reply (also the Retry of a failed one); the old one stays
+    // reachable as a sibling version.
+    bool regenerate(QString* error = nullptr);
+    // Stores `text` as a new version of the user message `userMessageId` and streams its reply.
+    bool editAndResend(qint64 userMessageId, const QString& text, QString* error = nullptr);
+    // Shows another version of a message (‹ n/m ›); persisted with the conversation.
+    void selectVersion(qint64 messageId);
+    const ConversationThread& thread() const { return m_thread; }
     void stop();
     bool isStreaming() const { return m_stream && !m_stream->isFinished(); }
     ChatStream* stream() const { return m_stream; }
@@ -56,11 +65,16 @@ public:
 
 signals:
     void messageStored(const anyrouter::Message& message); // prompt saved, reply row created
+    void threadChanged(); // the visible thread changed (new version, switched version, opened)
     void replyDelta(qint64 messageId, const QString& delta);
     void replyFinished(const anyrouter::Message& message); // final row as stored
     void storageFailed(const QString& error);              // a write failed; text kept in memory
 
 private:
+    bool ensureConversation(const QString& firstPrompt, QString* error);
+    bool storeUserMessage(qint64 parentId, const QString& text, QString* error);
+    bool startReply(qint64 userMessageId, QString* error);
+    void persistSelection();
     ChatRequest buildRequest(qint64 userMessageId) const;
     void flush();
     void finalize();
@@ -72,6 +86,7 @@ private:
     QString m_defaultModel;
     PricingLookup m_pricing;
     Conversation m_conversation;
+    ConversationThread m_thread;
     Message m_reply;
     QPointer<ChatStream> m_stream;
     QTimer m_flush;

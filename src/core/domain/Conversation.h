@@ -65,6 +65,7 @@ struct Conversation
     bool pinned = false;
     QJsonObject parameters; // temperature, top_p, max_tokens, ...
     RoutingPrefs routing;
+    QJsonObject threadSelection; // {"<parent id>": child id}: shown version per fork (ConversationThread)
     QDateTime createdAt;
     QDateTime updatedAt;
 };

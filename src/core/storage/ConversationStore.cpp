@@ -15,7 +15,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString kConversationColumns =
-    u"id, workspace_id, title, model, system_prompt, pinned, parameters, routing, created_at, updated_at"_s;
+    u"id, workspace_id, title, model, system_prompt, pinned, parameters, routing, created_at, updated_at,"
+    " thread_selection"_s;
 
 const QString kMessageColumns =
     u"id, conversation_id, parent_id, role, content, reasoning, status, model, served_model, provider,"
@@ -35,6 +36,7 @@ Conversation conversationFromRow(const QSqlQuery& q)
     c.routing = RoutingPrefs::fromJson(sql::toJson(q.value(7)));
     c.createdAt = sql::toTime(q.value(8));
     c.updatedAt = sql::toTime(q.value(9));
+    c.threadSelection = sql::toJson(q.value(10));
     return c;
 }
 
@@ -119,7 +121,7 @@ bool ConversationStore::createConversation(Conversation& c)
     QSqlQuery q(m_db.connection());
     q.prepare(
         u"INSERT INTO conversations (workspace_id, title, model, system_prompt, pinned, parameters, routing,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        " created_at, updated_at, thread_selection) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(sql::text(c.workspaceId));
     q.addBindValue(sql::text(c.title));
     q.addBindValue(sql::text(c.model));
@@ -129,6 +131,7 @@ bool ConversationStore::createConversation(Conversation& c)
     q.addBindValue(sql::fromJson(c.routing.toJson()));
     q.addBindValue(sql::fromTime(created));
     q.addBindValue(sql::fromTime(updated));
+    q.addBindValue(sql::fromJson(c.threadSelection));
     if (!sql::exec(q, "create conversation"))
         return false;
     c.id = q.lastInsertId().toLongLong();
@@ -142,7 +145,7 @@ bool ConversationStore::updateConversation(const Conversation& c)
     QSqlQuery q(m_db.connection());
     q.prepare(
         u"UPDATE conversations SET workspace_id = ?, title = ?, model = ?, system_prompt = ?, pinned = ?,"
-        " parameters = ?, routing = ?, updated_at = ? WHERE id = ?"_s);
+        " parameters = ?, routing = ?, updated_at = ?, thread_selection = ? WHERE id = ?"_s);
     q.addBindValue(sql::text(c.workspaceId));
     q.addBindValue(sql::text(c.title));
     q.addBindValue(sql::text(c.model));
@@ -151,6 +154,7 @@ bool ConversationStore::updateConversation(const Conversation& c)
     q.addBindValue(sql::fromJson(c.parameters));
     q.addBindValue(sql::fromJson(c.routing.toJson()));
     q.addBindValue(sql::fromTime(c.updatedAt.isValid() ? c.updatedAt : sql::nowUtc()));
+    q.addBindValue(sql::fromJson(c.threadSelection));
     q.addBindValue(c.id);
     return sql::exec(q, "update conversation") && q.numRowsAffected() == 1;
 }

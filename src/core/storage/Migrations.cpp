@@ -160,6 +160,12 @@ const QList<Migration>& allMigrations()
              u"CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming'"_s,
              u"CREATE INDEX usage_ledger_workspace_at ON usage_ledger (workspace_id, at)"_s,
          }},
+        {3,
+         "conversation thread selection (which version of each edited or regenerated message is shown)",
+         {
+             // JSON object {"<parent id>": <child id>}; absent = the newest child of every parent.
+             u"ALTER TABLE conversations ADD COLUMN thread_selection TEXT"_s,
+         }},
     };
     return list;
 }

@@ -36,6 +36,7 @@ private slots:
     void faultsKeepPromptAndPartial_data();
     void faultsKeepPromptAndPartial();
     void secondTurnSendsTheThread();
+    void regenerateAndEditKeepVersions();
 
 private:
     Message waitForReply(ChatSession& s);
@@ -251,6 +252,63 @@ void TestChatSession::secondTurnSendsTheThread()
     QCOMPARE(sent[2].toObject().value(u"content"_s).toString(), u"Second question [[tokens=10]]"_s);
     QVERIFY(body.value(u"stream"_s).toBool());
     QCOMPARE(body.value(u"model"_s).toString(), u"openai/gpt-5.4-mini"_s);
+}
+
+void TestChatSession::regenerateAndEditKeepVersions()
+{
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    QVERIFY(session.send(u"Question one [[tokens=8]]"_s));
+    const Message reply1 = waitForReply(session);
+    QVERIFY(session.send(u"Question two [[tokens=8]]"_s));
+    const Message reply2 = waitForReply(session);
+
+    // Regenerate: a sibling of reply2; reply2 stays stored and navigable.
+    QVERIFY(session.regenerate());
+    const Message reply2b = waitForReply(session);
+    QCOMPARE(reply2b.parentId, reply2.parentId);
+    QVERIFY(reply2b.id != reply2.id);
+    auto v = session.thread().versionOf(reply2b.id);
+    QCOMPARE(v.index, 2);
+    QCOMPARE(v.count, 2);
+    QCOMPARE(v.previousId, reply2.id);
+    QCOMPARE(session.thread().leafId(), reply2b.id);
+
+    // Edit the first prompt: a new branch from the root; the old branch is kept.
+    const qint64 firstPromptId = reply1.parentId;
+    QVERIFY(session.editAndResend(firstPromptId, u"Question one, rephrased [[tokens=8]]"_s));
+    const Message edited = waitForReply(session);
+    QList<Message> visible = session.thread().visible();
+    QCOMPARE(visible.size(), 2);
+    QCOMPARE(visible[0].content, u"Question one, rephrased [[tokens=8]]"_s);
+    QCOMPARE(visible[1].id, edited.id);
+    QCOMPARE(session.thread().versionOf(visible[0].id).index, 2);
+    // The request carried only the new branch.
+    const QJsonArray sent = QJsonDocument::fromJson(m_sim.server()->lastRequestBody(u"/chat/completions"_s))
+                                .object()
+                                .value(u"messages"_s)
+                                .toArray();
+    QCOMPARE(sent.size(), 1);
+    QCOMPARE(m_store->messages(session.conversationId()).size(), 7); // q1 r1 q2 r2 r2b q1b r1b: nothing destroyed
+
+    // Navigate back to the first version of the prompt: its subtree (with reply2b chosen) returns.
+    session.selectVersion(firstPromptId);
+    visible = session.thread().visible();
+    QCOMPARE(visible.size(), 4);
+    QCOMPARE(visible[3].id, reply2b.id);
+
+    // The choice survives reopening the conversation.
+    ChatSession reopened(m_store.get(), m_ledger.get(), &client);
+    QVERIFY(reopened.open(session.conversationId()));
+    QCOMPARE(reopened.thread().visible().size(), 4);
+    QCOMPARE(reopened.thread().leafId(), reply2b.id);
+    reopened.selectVersion(reply2.id);
+    ChatSession third(m_store.get(), m_ledger.get(), &client);
+    QVERIFY(third.open(session.conversationId()));
+    QCOMPARE(third.thread().leafId(), reply2.id);
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)
