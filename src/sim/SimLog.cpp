@@ -1,0 +1,6 @@
+// Definition of the anyrouter.sim logging category.
+#include "SimLog.h"
+
+namespace anyrouter::sim {
+Q_LOGGING_CATEGORY(lcSim, "anyrouter.sim")
+} // namespace anyrouter::sim
