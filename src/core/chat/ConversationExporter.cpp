@@ -395,10 +395,11 @@ std::optional<ImportedConversation> ConversationExporter::fromJson(const QByteAr
     const QJsonObject root = doc.object();
     const QJsonValue format = root.value(u"format"_s);
     if (format.toString() != QString::fromUtf16(kFormat)) {
-        return fail(format.isUndefined()
-                        ? tr("The file is not an AnyRouter Desktop conversation export (it has no \"format\").")
-                        : tr("The file is not an AnyRouter Desktop conversation export (format \"%1\").")
-                              .arg(format.isString() ? format.toString() : tr("not a string")));
+        return fail(
+            format.isUndefined()
+                ? tr("The file is not an AnyRouter Desktop conversation export (it has no \"format\").")
+                : tr("The file is not an AnyRouter Desktop conversation export (format \"%1\").")
+                      .arg(format.isString() ? format.toString() : tr("not a string")));
     }
     const QJsonValue version = root.value(u"version"_s);
     if (!version.isDouble() || version.toDouble() != double(version.toInteger()))
@@ -447,8 +448,9 @@ std::optional<ImportedConversation> ConversationExporter::fromJson(const QByteAr
         if (!pv.isUndefined() && !pv.isNull()) {
             const auto p = json::toInt(pv);
             if (!p || *p < 0 || *p >= i)
-                return fail(tr("The export is damaged: message %1 names a parent that does not come before it.")
-                                .arg(number));
+                return fail(
+                    tr("The export is damaged: message %1 names a parent that does not come before it.")
+                        .arg(number));
             parent = int(*p);
         }
         Message m;
@@ -459,8 +461,9 @@ std::optional<ImportedConversation> ConversationExporter::fromJson(const QByteAr
         if (!status.isEmpty()) {
             const auto s = parseStatus(status);
             if (!s)
-                return fail(
-                    tr("The export is damaged: message %1 has an unknown status \"%2\".").arg(number).arg(status));
+                return fail(tr("The export is damaged: message %1 has an unknown status \"%2\".")
+                                .arg(number)
+                                .arg(status));
             m.status = *s;
         }
         m.model = json::str(o, u"model"_s);
@@ -490,7 +493,8 @@ bool ConversationExporter::importInto(Database& db, ConversationStore& store, co
         return false;
     };
     if (imported.parents.size() != imported.messages.size())
-        return fail(tr("The imported conversation is inconsistent (parent links do not match the messages)."));
+        return fail(
+            tr("The imported conversation is inconsistent (parent links do not match the messages)."));
     for (int i = 0; i < imported.parents.size(); ++i) {
         if (imported.parents.at(i) < -1 || imported.parents.at(i) >= i)
             return fail(tr("The imported conversation is inconsistent (message %1 has a bad parent link).")
@@ -508,7 +512,8 @@ bool ConversationExporter::importInto(Database& db, ConversationStore& store, co
     c.id = 0;
     c.workspaceId = workspaceId;
     if (!store.createConversation(c))
-        return rollback(tr("Could not save the imported conversation (is the disk full?). Nothing was imported."));
+        return rollback(
+            tr("Could not save the imported conversation (is the disk full?). Nothing was imported."));
 
     QList<qint64> newIds(imported.messages.size(), 0);
     for (int i = 0; i < imported.messages.size(); ++i) {
@@ -525,8 +530,9 @@ bool ConversationExporter::importInto(Database& db, ConversationStore& store, co
                 m.errorText = tr("The export was made while this reply was still streaming.");
         }
         if (!store.insertMessage(m))
-            return rollback(tr("Could not save message %1 of the imported conversation. Nothing was imported.")
-                                .arg(i + 1));
+            return rollback(
+                tr("Could not save message %1 of the imported conversation. Nothing was imported.")
+                    .arg(i + 1));
         newIds[i] = m.id;
     }
     // Each inserted message touched updated_at; the conversation keeps its own history instead.
@@ -538,7 +544,8 @@ bool ConversationExporter::importInto(Database& db, ConversationStore& store, co
     if (!db.commit()) {
         // The outermost commit rolls itself back; a failed savepoint release needs it done here.
         db.rollback();
-        return fail(tr("Could not save the imported conversation (is the disk full?). Nothing was imported."));
+        return fail(
+            tr("Could not save the imported conversation (is the disk full?). Nothing was imported."));
     }
     if (newConversationId)
         *newConversationId = c.id;
