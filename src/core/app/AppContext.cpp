@@ -9,6 +9,7 @@
 #include "storage/UsageLedger.h"
 #include "storage/WorkspaceStore.h"
 
+#include <QLockFile>
 #include <QNetworkAccessManager>
 
 namespace anyrouter {
@@ -43,7 +44,12 @@ bool AppContext::open(QString* error)
     m_ledger = std::make_unique<UsageLedger>(*m_db);
     m_catalogCache = std::make_unique<CatalogCache>(*m_db);
     m_workspaceStore = std::make_unique<WorkspaceStore>(*m_db);
-    m_recovered = m_conversations->recoverInterrupted();
+    // QLockFile notices a lock left by a dead process (same host, pid gone) and takes it over, so a
+    // crash never blocks recovery on the next start.
+    m_instanceLock = std::make_unique<QLockFile>(m_dbPath + QStringLiteral(".lock"));
+    m_primary = m_instanceLock->tryLock(0);
+    if (m_primary)
+        m_recovered = m_conversations->recoverInterrupted();
     m_workspaces = new WorkspaceManager(m_nam, m_workspaceStore.get(), m_secrets.get(), this);
     return true;
 }

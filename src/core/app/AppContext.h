@@ -9,6 +9,7 @@
 
 #include <memory>
 
+class QLockFile;
 class QNetworkAccessManager;
 
 namespace anyrouter {
@@ -38,6 +39,9 @@ public:
     // Opens the database (runs migrations) and recovers replies a crash left "streaming".
     bool open(QString* error);
     int recoveredMessages() const { return m_recovered; }
+    // True for the first instance on this database. Only it recovers replies left "streaming": a
+    // second instance (e.g. --ask beside the window) must not mark the other's live reply incomplete.
+    bool isPrimaryInstance() const { return m_primary; }
 
     QNetworkAccessManager* network() const { return m_nam; }
     Database* database() const { return m_db.get(); }
@@ -61,6 +65,8 @@ private:
     std::unique_ptr<SecretStore> m_secrets;
     WorkspaceManager* m_workspaces = nullptr;
     int m_recovered = 0;
+    bool m_primary = false;
+    std::unique_ptr<QLockFile> m_instanceLock;
 };
 
 } // namespace anyrouter

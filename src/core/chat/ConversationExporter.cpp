@@ -1,6 +1,8 @@
 // ConversationExporter: Markdown and JSON export of a conversation, JSON import into the store.
 #include "ConversationExporter.h"
 
+#include "ConversationThread.h"
+
 #include "domain/JsonUtil.h"
 #include "storage/ConversationStore.h"
 #include "storage/Database.h"
@@ -267,7 +269,12 @@ QString ConversationExporter::toMarkdown(const Conversation& conversation, const
     for (const Message& m : messages)
         siblings[m.parentId].append(m.id);
 
-    const QList<Message> thread = visibleThread(messages);
+    // The thread the user is looking at: their chosen version at every fork.
+    const bool stored =
+        std::any_of(messages.cbegin(), messages.cend(), [](const Message& m) { return m.id != 0; });
+    const QList<Message> thread = stored
+                                      ? ConversationThread(messages, conversation.threadSelection).visible()
+                                      : visibleThread(messages);
     for (const Message& m : thread) {
         md += u"## "_s + roleHeading(m);
         const QList<qint64> versions = siblings.value(m.parentId);

@@ -25,7 +25,49 @@ class TestCrashRecovery : public QObject
 private slots:
     void initTestCase() { test::initHermeticEnvironment(); }
     void killDashNineMidStreamKeepsPromptAndPartial();
+    void onlyThePrimaryInstanceRecovers();
 };
+
+void TestCrashRecovery::onlyThePrimaryInstanceRecovers()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString dbPath = dir.filePath(u"shared.sqlite"_s);
+    auto makeContext = [&dbPath] {
+        AppContext::Options opts;
+        opts.databasePath = dbPath;
+        opts.secretStore = std::make_unique<MemorySecretStore>();
+        return std::make_unique<AppContext>(std::move(opts));
+    };
+    auto window = makeContext();
+    QVERIFY(window->open(nullptr));
+    QVERIFY(window->isPrimaryInstance());
+    Conversation c;
+    c.workspaceId = u"ws"_s;
+    QVERIFY(window->conversations()->createConversation(c));
+    Message live;
+    live.conversationId = c.id;
+    live.role = MessageRole::Assistant;
+    live.status = MessageStatus::Streaming;
+    live.content = u"still arriving"_s;
+    QVERIFY(window->conversations()->insertMessage(live));
+
+    // A second instance (e.g. --ask while the window streams) must leave the live reply alone.
+    auto ask = makeContext();
+    QVERIFY(ask->open(nullptr));
+    QVERIFY(!ask->isPrimaryInstance());
+    QCOMPARE(ask->recoveredMessages(), 0);
+    QCOMPARE(ask->conversations()->message(live.id)->status, MessageStatus::Streaming);
+    ask.reset();
+
+    // Once the first instance is gone, the next start recovers.
+    window.reset();
+    auto next = makeContext();
+    QVERIFY(next->open(nullptr));
+    QVERIFY(next->isPrimaryInstance());
+    QCOMPARE(next->recoveredMessages(), 1);
+    QCOMPARE(next->conversations()->message(live.id)->status, MessageStatus::Incomplete);
+}
 
 void TestCrashRecovery::killDashNineMidStreamKeepsPromptAndPartial()
 {
