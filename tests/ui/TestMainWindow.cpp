@@ -6,6 +6,7 @@
 
 #include "app/AppContext.h"
 #include "app/WorkspaceManager.h"
+#include "chat/ChatPage.h"
 #include "shell/MainWindow.h"
 #include "sim/SimKeys.h"
 #include "storage/SecretStore.h"
@@ -15,6 +16,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
+#include <QListWidget>
 #include <QProcessEnvironment>
 #include <QStatusBar>
 #include <QTableWidget>
@@ -34,6 +36,7 @@ private slots:
     void environmentWorkspaceIsNeverStored();
     void rejectedKeyIsExplained();
     void ctrlDigitSwitchesWorkspace();
+    void chatIsTheDefaultPageAndPagesAreKeyboardReachable();
 
 private:
     std::unique_ptr<AppContext> makeContext();
@@ -161,6 +164,29 @@ void TestMainWindow::ctrlDigitSwitchesWorkspace()
     QTRY_COMPARE(ctx->workspaces()->current().id, u"second"_s);
     QTest::keyClick(&w, Qt::Key_2, Qt::ControlModifier);
     QTRY_COMPARE(ctx->workspaces()->current().id, WorkspaceManager::demoWorkspaceId());
+}
+
+void TestMainWindow::chatIsTheDefaultPageAndPagesAreKeyboardReachable()
+{
+    auto ctx = makeContext();
+    ctx->workspaces()->addEphemeral(demoWorkspace(), sim::fullKey());
+    MainWindow w(ctx.get());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
+    QCOMPARE(w.currentPage(), MainWindow::Page::Chat);
+    QVERIFY(w.chatPage()->isVisible());
+    QVERIFY(!w.overviewPage()->isVisible());
+    QTest::keyClick(&w, Qt::Key_2, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(w.currentPage(), MainWindow::Page::Overview);
+    QVERIFY(w.overviewPage()->isVisible());
+    QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(w.currentPage(), MainWindow::Page::Chat);
+    // The page list itself: arrows move between pages.
+    w.navigation()->setFocus();
+    QTest::keyClick(w.navigation(), Qt::Key_Down);
+    QCOMPARE(w.currentPage(), MainWindow::Page::Overview);
+    QCOMPARE(w.navigation()->accessibleName(), u"Pages"_s);
 }
 
 QTEST_MAIN(TestMainWindow)

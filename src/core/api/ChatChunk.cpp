@@ -9,12 +9,21 @@
 #include <QJsonParseError>
 #include <QJsonValue>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <initializer_list>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+
+// The member callbacks of the scanner are worth inlining (measured); compilers without the
+// attribute simply decide for themselves.
+#if defined(__GNUC__)
+#define ANYROUTER_INLINE_LAMBDA __attribute__((always_inline))
+#else
+#define ANYROUTER_INLINE_LAMBDA
 #endif
 
 namespace anyrouter {
@@ -92,8 +101,9 @@ void fillFromObject(const QJsonObject& o, ChatChunk& out)
 // Fast path: a strict JSON scanner. Scanning functions take the position by value and return the
 // position after what they consumed, or nullptr to mean "let QJsonDocument decide"; that covers
 // malformed input and the valid-but-unusual (exponents, duplicate members of interest, escaped
-// member names, raw control characters, deep nesting) alike. Passing positions by value keeps
-// them in registers, which the profile showed to matter.
+// member names, raw control characters, deep nesting) alike. Literals are compared with their
+// compile-time length: QByteArrayView's char-array constructor searches for a NUL, which showed up
+// as a hot memchr in profiles.
 
 using Pos = const uchar*;
 
@@ -127,13 +137,6 @@ constexpr std::array<uchar, 256> kClass = makeCharClasses();
 
 constexpr int kMaxDepth = 128;          // deeper values go to QJsonDocument (its limit is 1024)
 constexpr qsizetype kMaxNumberLen = 40; // shorter numbers without exponent are always finite
-
-// Compares with a literal without measuring it at run time (QByteArrayView's char-array
-// constructor looks for a NUL, which showed up as a hot memchr in profiles).
-template <size_t N> inline bool equals(QByteArrayView v, const char (&literal)[N])
-{
-    return v.size() == qsizetype(N - 1) && std::memcmp(v.data(), literal, N - 1) == 0;
-}
 
 inline bool isJsonSpace(uchar c)
 {
@@ -354,6 +357,43 @@ inline bool startsWithBom(Pos p, Pos end)
     return end - p >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF;
 }
 
+// Decodes string content from p (just after the opening quote) into d, up to the closing quote;
+// returns the position after it. d needs room for as many units as there are bytes left.
+inline Pos decodeInto(Pos p, Pos end, char16_t*& d)
+{
+    while (true) {
+        p = copyPlain(p, end, d);
+        if (p >= end)
+            return nullptr;
+        switch (kClass[*p]) {
+        case Quote:
+            return p + 1;
+        case Backslash:
+            p = decodeEscape(p, end, *d);
+            ++d;
+            break;
+        case NonAscii:
+            // Non-ASCII text comes in runs (CJK, Cyrillic, emoji): stay here for the whole run.
+            do {
+                char32_t cp = 0;
+                if (!(p = decodeUtf8(p, end, cp)))
+                    return nullptr;
+                if (cp >= 0x10000) {
+                    *d++ = QChar::highSurrogate(cp);
+                    *d++ = QChar::lowSurrogate(cp);
+                } else {
+                    *d++ = char16_t(cp);
+                }
+            } while (p < end && *p >= 0x80);
+            break;
+        default:
+            return nullptr;
+        }
+        if (!p)
+            return nullptr;
+    }
+}
+
 // p just after the opening quote; decodes the string into dst and returns the position after the
 // closing quote.
 Pos decodeStringBody(Pos p, Pos end, QString& dst, bool reuseEqual = false)
@@ -370,39 +410,14 @@ Pos decodeStringBody(Pos p, Pos end, QString& dst, bool reuseEqual = false)
     }
     // Escapes or non-ASCII. Every input byte yields at most one UTF-16 unit, so the rest of the
     // payload bounds the decoded length.
-    dst.resize(end - start);
+    const qsizetype bound = end - start;
+    dst.resize(bound);
     char16_t* const d0 = reinterpret_cast<char16_t*>(dst.data());
     char16_t* d = d0;
-    p = start;
-    while (true) {
-        p = copyPlain(p, end, d);
-        if (p >= end)
-            return nullptr;
-        switch (kClass[*p]) {
-        case Quote:
-            dst.resize(d - d0);
-            return p + 1;
-        case Backslash:
-            p = decodeEscape(p, end, *d);
-            ++d;
-            break;
-        case NonAscii: {
-            char32_t cp = 0;
-            p = decodeUtf8(p, end, cp);
-            if (cp >= 0x10000) {
-                *d++ = QChar::highSurrogate(cp);
-                *d++ = QChar::lowSurrogate(cp);
-            } else {
-                *d++ = char16_t(cp);
-            }
-            break;
-        }
-        default:
-            return nullptr;
-        }
-        if (!p)
-            return nullptr;
-    }
+    if (!(p = decodeInto(start, end, d)))
+        return nullptr;
+    dst.resize(d - d0);
+    return p;
 }
 
 // p at a digit or '-'. Strict RFC 8259 grammar; exponents and very long numbers are left to
@@ -537,6 +552,47 @@ inline Pos skipValueInline(Pos p, Pos end, int depth)
     return skipValue(p, end, depth);
 }
 
+// p just after an opening quote. When the string is plain ASCII and exactly `length` bytes long,
+// returns the position of its closing quote; otherwise nullptr (the caller scans normally).
+inline Pos plainEndIfLength(Pos p, Pos end, qsizetype length)
+{
+#if defined(__SSE2__)
+    if (length <= 0 || length > 31 || end - p < 32)
+        return nullptr;
+    const unsigned m = unsigned(specialMask16(p)) | (unsigned(specialMask16(p + 16)) << 16);
+    if ((m & ((2u << length) - 1)) != (1u << length) || p[length] != '"')
+        return nullptr;
+    return p + length;
+#else
+    Q_UNUSED(p);
+    Q_UNUSED(end);
+    Q_UNUSED(length);
+    return nullptr;
+#endif
+}
+
+// p at the first digit of a non-negative integer. When it is exactly `length` digits long (and no
+// fraction or exponent follows), returns the position after it; otherwise nullptr.
+inline Pos integerEndIfLength(Pos p, Pos end, qsizetype length)
+{
+#if defined(__SSE2__)
+    if (length <= 0 || length > 15 || end - p < 16 || (*p == '0' && length > 1))
+        return nullptr;
+    const __m128i v = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), _mm_set1_epi8('0'));
+    const __m128i nine = _mm_set1_epi8(9);
+    const unsigned digits = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, nine), nine)));
+    const unsigned want = (1u << length) - 1;
+    if ((digits & ((want << 1) | 1)) != want || p[length] == '.' || p[length] == 'e' || p[length] == 'E')
+        return nullptr;
+    return p + length;
+#else
+    Q_UNUSED(p);
+    Q_UNUSED(end);
+    Q_UNUSED(length);
+    return nullptr;
+#endif
+}
+
 // p at the opening quote of a member name. Names with escapes go to QJsonDocument, since an
 // escaped name may spell one we look for.
 inline Pos readKey(Pos p, Pos end, QByteArrayView& key)
@@ -576,7 +632,10 @@ enum class Key
     Role,
     Reasoning,
     ReasoningContent,
-    Known, // a common name we skip (object, created, index, logprobs, ...)
+    Object,            // skipped, but told apart for lengthGuess()
+    SystemFingerprint, // likewise
+    Created,           // likewise
+    Known,             // another common name we skip (created, index, logprobs, ...)
 };
 
 // name followed by its closing quote at p?
@@ -601,7 +660,7 @@ inline Key matchKey(Pos p, Pos end, Pos& next)
     case 'c':
         ANYROUTER_KEY("content", Key::Content)
         ANYROUTER_KEY("choices", Key::Choices)
-        ANYROUTER_KEY("created", Key::Known)
+        ANYROUTER_KEY("created", Key::Created)
         break;
     case 'd':
         ANYROUTER_KEY("delta", Key::Delta)
@@ -627,7 +686,7 @@ inline Key matchKey(Pos p, Pos end, Pos& next)
         ANYROUTER_KEY("native_finish_reason", Key::Known)
         break;
     case 'o':
-        ANYROUTER_KEY("object", Key::Known)
+        ANYROUTER_KEY("object", Key::Object)
         break;
     case 'p':
         ANYROUTER_KEY("provider", Key::Provider)
@@ -640,7 +699,7 @@ inline Key matchKey(Pos p, Pos end, Pos& next)
         ANYROUTER_KEY("refusal", Key::Known)
         break;
     case 's':
-        ANYROUTER_KEY("system_fingerprint", Key::Known)
+        ANYROUTER_KEY("system_fingerprint", Key::SystemFingerprint)
         break;
     case 't':
         ANYROUTER_KEY("text", Key::Text)
@@ -758,6 +817,55 @@ private:
         return decodeStringBody(p + 1, m_end, dst, reuseEqual);
     }
 
+    // Top-level values repeat their length from chunk to chunk (id, model, provider, object,
+    // system_fingerprint, created): when the last length still fits, the scanner knows where the
+    // value ends before its bytes are checked, so the check runs alongside the rest of the parse
+    // instead of in front of it. Every byte is still validated; a wrong guess only costs the scan.
+    // Per thread, as a scanner used from several threads must not share it.
+    static quint8& lengthGuess(Key key)
+    {
+        thread_local std::array<quint8, 32> guesses{};
+        return guesses[size_t(key) & 31];
+    }
+
+    Pos guessedStringField(Pos p, Key key, QString& dst, bool& set)
+    {
+        if (*p != '"')
+            return skipValueInline(p, m_end, 1);
+        set = true;
+        quint8& guess = lengthGuess(key);
+        if (const Pos q = plainEndIfLength(p + 1, m_end, guess)) {
+            assignAscii(dst, p + 1, guess, true);
+            return q + 1;
+        }
+        const Pos q = decodeStringBody(p + 1, m_end, dst, true);
+        if (q)
+            guess = quint8(std::min<qsizetype>(q - p - 2, 255));
+        return q;
+    }
+
+    Pos guessedSkip(Pos p, Key key)
+    {
+        if (*p >= '0' && *p <= '9') {
+            quint8& guess = lengthGuess(key);
+            if (const Pos q = integerEndIfLength(p, m_end, guess))
+                return q;
+            const Pos q = skipNumber(p, m_end);
+            if (q)
+                guess = quint8(std::min<qsizetype>(q - p, 255));
+            return q;
+        }
+        if (*p != '"')
+            return skipValueInline(p, m_end, 1);
+        quint8& guess = lengthGuess(key);
+        if (const Pos q = plainEndIfLength(p + 1, m_end, guess))
+            return q + 1;
+        const Pos q = skipStringBody(p + 1, m_end);
+        if (q)
+            guess = quint8(std::min<qsizetype>(q - p - 2, 255));
+        return q;
+    }
+
     // Validates a nested object with the scanner, then builds it with QJsonDocument (rare).
     Pos nestedObject(Pos p, QJsonObject& obj)
     {
@@ -785,14 +893,14 @@ private:
             ErrorKey = 32
         };
         unsigned seen = 0;
-        return forEachMember(p, m_end, [&](Key key, Pos v) -> Pos {
+        return forEachMember(p, m_end, [&](Key key, Pos v) ANYROUTER_INLINE_LAMBDA -> Pos {
             switch (key) {
             case Key::Id:
-                return firstSeen(seen, Id) ? stringField(v, m_out.id, m_idSet, 1, true) : nullptr;
+                return firstSeen(seen, Id) ? guessedStringField(v, key, m_out.id, m_idSet) : nullptr;
             case Key::Model:
-                return firstSeen(seen, Model) ? stringField(v, m_out.model, m_modelSet, 1, true) : nullptr;
+                return firstSeen(seen, Model) ? guessedStringField(v, key, m_out.model, m_modelSet) : nullptr;
             case Key::Provider:
-                return firstSeen(seen, Provider) ? stringField(v, m_out.provider, m_providerSet, 1, true)
+                return firstSeen(seen, Provider) ? guessedStringField(v, key, m_out.provider, m_providerSet)
                                                  : nullptr;
             case Key::Choices:
                 if (!firstSeen(seen, Choices))
@@ -829,7 +937,9 @@ private:
                 }
                 return skipValueInline(v, m_end, 1);
             default:
-                return skipValueInline(v, m_end, 1);
+                return key == Key::Object || key == Key::SystemFingerprint || key == Key::Created
+                           ? guessedSkip(v, key)
+                           : skipValueInline(v, m_end, 1);
             }
         });
     }
@@ -868,7 +978,7 @@ private:
             FinishReason = 8
         };
         unsigned seen = 0;
-        return forEachMember(p, m_end, [&](Key key, Pos v) -> Pos {
+        return forEachMember(p, m_end, [&](Key key, Pos v) ANYROUTER_INLINE_LAMBDA -> Pos {
             switch (key) {
             case Key::Text:
                 return firstSeen(seen, Text) ? candidate(v, m_out.contentDelta, m_contentFrom, 1, 3)
@@ -901,7 +1011,7 @@ private:
             ReasoningContent = 8
         };
         unsigned seen = 0;
-        return forEachMember(p, m_end, [&](Key key, Pos v) -> Pos {
+        return forEachMember(p, m_end, [&](Key key, Pos v) ANYROUTER_INLINE_LAMBDA -> Pos {
             switch (key) {
             case Key::Role:
                 return firstSeen(seen, Role) ? candidate(v, m_out.role, m_roleFrom, isDelta ? 2 : 1, 4)
@@ -943,7 +1053,7 @@ private:
             clearKeep(m_out.finishReason);
         if (!m_usageSet)
             m_out.usage.reset();
-        if (!m_errorSet)
+        if (!m_errorSet && !m_out.error.isEmpty())
             m_out.error = QJsonObject();
         m_out.isDone = false;
     }

@@ -149,8 +149,8 @@ bool SseParser::feedImpl(QByteArrayView bytes, Sink sink)
     const char* nextCR = p - 1;
     bool ok = true;
     while (p < end) {
-        if (nextLF < p)
-            nextLF = findByte(p, end, '\n');
+        if (nextLF < p) // the blank line ending an event is found without a memchr call
+            nextLF = *p == '\n' ? p : findByte(p, end, '\n');
         if (nextCR < p)
             nextCR = findByte(p, end, '\r');
         const char* eol = std::min(nextLF, nextCR);
@@ -166,7 +166,6 @@ bool SseParser::feedImpl(QByteArrayView bytes, Sink sink)
                 return false;
             }
             processLine(p, n, false, sink); // in the caller's bytes: may stay a view
-
         } else {
             if (!appendPartial(p, n))
                 return false;

@@ -235,13 +235,21 @@ bool migrate(QSqlDatabase& db, QString* error)
     for (const Migration& m : allMigrations()) {
         if (m.version <= from)
             continue;
-        qCInfo(lcStorage) << "migrating database to schema version" << m.version << "-" << m.description;
-        if (!db.transaction()) {
-            if (error)
-                *error = db.lastError().text();
+        // BEGIN IMMEDIATE takes the write lock before the version is read again: two processes
+        // opening one fresh file at once (the window and --ask) must not both run a step.
+        QSqlQuery q(db);
+        if (!exec(q, u"BEGIN IMMEDIATE"_s, error))
+            return false;
+        const int now = currentVersion(db, error);
+        if (now < 0) {
+            exec(q, u"ROLLBACK"_s, nullptr);
             return false;
         }
-        QSqlQuery q(db);
+        if (now >= m.version) {
+            exec(q, u"ROLLBACK"_s, nullptr); // another process applied it meanwhile
+            continue;
+        }
+        qCInfo(lcStorage) << "migrating database to schema version" << m.version << "-" << m.description;
         bool ok = true;
         for (const QString& sql : m.statements) {
             if (!exec(q, sql, error)) {
@@ -260,13 +268,11 @@ bool migrate(QSqlDatabase& db, QString* error)
         if (!ok) {
             if (error)
                 *error = u"migration to version %1 failed: %2"_s.arg(QString::number(m.version), *error);
-            db.rollback();
+            exec(q, u"ROLLBACK"_s, nullptr);
             return false;
         }
-        if (!db.commit()) {
-            if (error)
-                *error = db.lastError().text();
-            db.rollback();
+        if (!exec(q, u"COMMIT"_s, error)) {
+            exec(q, u"ROLLBACK"_s, nullptr);
             return false;
         }
     }

@@ -2,15 +2,19 @@
 
 #include "app/AppContext.h"
 #include "app/WorkspaceManager.h"
+#include "chat/ChatPage.h"
 #include "workspace/WorkspaceOverviewPage.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDateTime>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
 
@@ -40,8 +44,36 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     refresh->setToolTip(tr("Fetch the gateway's figures again (%1)")
                             .arg(refresh->shortcut().toString(QKeySequence::NativeText)));
 
-    m_overview = new WorkspaceOverviewPage(ws, this);
-    setCentralWidget(m_overview);
+    // Pages: a narrow list on the left (keyboard: Tab to it, arrows; or Ctrl+Shift+1/2).
+    auto* central = new QWidget(this);
+    auto* row = new QHBoxLayout(central);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(0);
+    m_nav = new QListWidget(central);
+    m_nav->setAccessibleName(tr("Pages"));
+    m_nav->addItem(tr("Chat"));
+    m_nav->addItem(tr("Overview"));
+    m_nav->setFixedWidth(qMax(90, m_nav->sizeHintForColumn(0) + 24));
+    m_nav->setFrameShape(QFrame::NoFrame);
+    m_nav->setStyleSheet(
+        u"QListWidget { background: palette(window); } QListWidget::item { padding: 8px 6px; }"_s);
+    m_pages = new QStackedWidget(central);
+    m_chat = new ChatPage(m_context, m_pages);
+    m_overview = new WorkspaceOverviewPage(ws, m_pages);
+    m_pages->addWidget(m_chat);
+    m_pages->addWidget(m_overview);
+    auto* navRule = new QFrame(central);
+    navRule->setFrameShape(QFrame::VLine);
+    navRule->setFrameShadow(QFrame::Sunken);
+    row->addWidget(m_nav);
+    row->addWidget(navRule);
+    row->addWidget(m_pages, 1);
+    setCentralWidget(central);
+    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_nav->setCurrentRow(0);
+    connect(m_chat, &ChatPage::statusMessage, this,
+            [this](const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); });
+    connect(m_chat, &ChatPage::workspaceSettingsRequested, this, [this] { showPage(Page::Overview); });
     connect(refresh, &QAction::triggered, m_overview, &WorkspaceOverviewPage::refresh);
 
     auto* fileMenu = menuBar()->addMenu(tr("&File"));
@@ -49,6 +81,11 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     quit->setShortcut(QKeySequence::Quit);
     auto* viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(refresh);
+    viewMenu->addSeparator();
+    auto* chatAction = viewMenu->addAction(tr("&Chat"), this, [this] { showPage(Page::Chat); });
+    chatAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_1));
+    auto* overviewAction = viewMenu->addAction(tr("&Overview"), this, [this] { showPage(Page::Overview); });
+    overviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_2));
     // Ctrl+1…Ctrl+9 switch workspaces.
     for (int i = 0; i < 9; ++i) {
         auto* a = new QAction(this);
@@ -97,6 +134,18 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
         setWindowTitle(tr("%1 — AnyRouter Desktop").arg(w.name));
     });
     rebuildSelector();
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_nav->setCurrentRow(page == Page::Chat ? 0 : 1);
+    if (page == Page::Chat)
+        m_chat->focusComposer();
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return m_pages->currentWidget() == m_chat ? Page::Chat : Page::Overview;
 }
 
 void MainWindow::rebuildSelector()

@@ -1,4 +1,5 @@
-// MainWindow: the application shell — workspace selector in the toolbar, the pages, and a status bar
+// MainWindow: the application shell — workspace selector in the toolbar, a page list on the left
+// (Chat, the default, and Overview) with the pages beside it, and a status bar
 // with the connection state and the latest rate-limit figures.
 #pragma once
 
@@ -6,10 +7,13 @@
 
 class QComboBox;
 class QLabel;
+class QListWidget;
+class QStackedWidget;
 
 namespace anyrouter {
 
 class AppContext;
+class ChatPage;
 class WorkspaceOverviewPage;
 struct RateLimitInfo;
 
@@ -19,7 +23,17 @@ class MainWindow : public QMainWindow
 public:
     explicit MainWindow(AppContext* context, QWidget* parent = nullptr);
 
+    enum class Page
+    {
+        Chat,
+        Overview
+    };
+
     WorkspaceOverviewPage* overviewPage() const { return m_overview; }
+    ChatPage* chatPage() const { return m_chat; }
+    void showPage(Page page);
+    Page currentPage() const;
+    QListWidget* navigation() const { return m_nav; }
     QComboBox* workspaceSelector() const { return m_selector; }
 
 private:
@@ -29,6 +43,9 @@ private:
     AppContext* m_context;
     QComboBox* m_selector;
     WorkspaceOverviewPage* m_overview;
+    ChatPage* m_chat;
+    QListWidget* m_nav;
+    QStackedWidget* m_pages;
     QLabel* m_connectionLabel;
     QLabel* m_rateLabel;
 };

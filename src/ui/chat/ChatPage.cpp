@@ -1,0 +1,687 @@
+// ChatPage: wiring of sidebar, transcript, composer and session; header figures; export/import.
+#include "ChatPage.h"
+
+#include "Composer.h"
+#include "ConversationSettingsDialog.h"
+#include "ConversationSidebar.h"
+#include "ModelPickerDialog.h"
+#include "RoutingDialog.h"
+#include "TranscriptView.h"
+#include "app/AppContext.h"
+#include "app/WorkspaceManager.h"
+#include "chat/ChatSession.h"
+#include "chat/ConversationExporter.h"
+#include "storage/ConversationStore.h"
+#include "storage/Settings.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QFile>
+#include <QFileDialog>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSplitter>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace anyrouter {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString money(double usd)
+{
+    if (usd == 0)
+        return u"$0"_s;
+    if (usd < 0.00001)
+        return u"< $0.00001"_s;
+    return u"$"_s + QLocale().toString(usd, 'f', usd < 0.01 ? 5 : (usd < 1 ? 4 : 2));
+}
+
+QString compactTokens(qint64 n)
+{
+    if (n < 1000)
+        return QString::number(n);
+    return QLocale().toString(double(n) / 1000.0, 'f', n < 10000 ? 1 : 0) + u'k';
+}
+
+} // namespace
+
+ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_context(context)
+{
+    setAccessibleName(tr("Chat"));
+    WorkspaceManager* ws = m_context->workspaces();
+    m_session = new ChatSession(m_context->conversations(), m_context->ledger(), ws->client(), this);
+    m_session->setPricingLookup([this](const QString& id) -> std::optional<ModelPricing> {
+        const auto it = m_models.constFind(id);
+        if (it == m_models.constEnd())
+            return std::nullopt;
+        return it->pricing;
+    });
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setChildrenCollapsible(false);
+    layout->addWidget(splitter);
+
+    m_sidebar = new ConversationSidebar(m_context->conversations(), splitter);
+    m_sidebar->setMinimumWidth(200);
+    splitter->addWidget(m_sidebar);
+
+    auto* main = new QWidget(splitter);
+    auto* mainLayout = new QVBoxLayout(main);
+    mainLayout->setContentsMargins(0, 0, 0, 0);
+    mainLayout->setSpacing(0);
+
+    // Header bar.
+    auto* header = new QWidget(main);
+    header->setAccessibleName(tr("Conversation header"));
+    auto* h = new QHBoxLayout(header);
+    h->setContentsMargins(10, 6, 8, 6);
+    m_title = new QLabel(header);
+    m_title->setAccessibleName(tr("Conversation title"));
+    QFont tf = m_title->font();
+    tf.setBold(true);
+    tf.setPointSizeF(tf.pointSizeF() * 1.1);
+    m_title->setFont(tf);
+    m_title->setTextFormat(Qt::PlainText);
+    m_title->setMinimumWidth(80);
+    m_title->installEventFilter(this);
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_cost = new QLabel(header);
+    m_cost->setAccessibleName(tr("Conversation cost"));
+    m_cost->setTextFormat(Qt::PlainText);
+    m_modelButton = new QPushButton(header);
+    m_modelButton->setAccessibleName(tr("Model"));
+    m_modelButton->setToolTip(tr("Choose the model (Ctrl+K)"));
+    m_settingsButton = new QPushButton(tr("Settings"), header);
+    m_settingsButton->setAccessibleName(tr("Conversation settings"));
+    m_settingsButton->setToolTip(tr("System prompt, temperature, top_p, max tokens"));
+    m_routingButton = new QPushButton(tr("Routing"), header);
+    m_routingButton->setAccessibleName(tr("Provider routing"));
+    m_routingButton->setToolTip(tr("Provider order, allow/deny lists, price limits, provider pin"));
+    m_moreButton = new QToolButton(header);
+    m_moreButton->setText(tr("More"));
+    m_moreButton->setAccessibleName(tr("More conversation actions"));
+    m_moreButton->setPopupMode(QToolButton::InstantPopup);
+    auto* more = new QMenu(m_moreButton);
+    more->addAction(tr("Rename…"), this, [this] { m_sidebar->renameConversation(currentConversationId()); });
+    more->addAction(tr("Copy last reply"), this, &ChatPage::copyLastReply);
+    auto* enterSends = more->addAction(tr("Enter sends (Shift+Enter for a new line)"));
+    enterSends->setCheckable(true);
+    connect(enterSends, &QAction::toggled, this, [this](bool on) {
+        m_composer->setEnterSends(on);
+        if (m_context->settings())
+            m_context->settings()->setEnterSends(on);
+    });
+    more->addSeparator();
+    more->addAction(tr("Export as &Markdown…"), this, [this] { exportViaDialog(ExportFormat::Markdown); });
+    more->addAction(tr("Export as &JSON…"), this, [this] { exportViaDialog(ExportFormat::Json); });
+    more->addAction(tr("&Import JSON…"), this, &ChatPage::importViaDialog);
+    m_moreButton->setMenu(more);
+    // Title over the cost line, so a long title keeps the width of the bar.
+    auto* titles = new QVBoxLayout;
+    titles->setSpacing(0);
+    titles->addWidget(m_title);
+    titles->addWidget(m_cost);
+    QFont cf = m_cost->font();
+    cf.setPointSizeF(cf.pointSizeF() * 0.9);
+    m_cost->setFont(cf);
+    m_cost->setForegroundRole(QPalette::PlaceholderText);
+    m_cost->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    h->addLayout(titles, 1);
+    h->addSpacing(8);
+    h->addWidget(m_modelButton);
+    h->addWidget(m_settingsButton);
+    h->addWidget(m_routingButton);
+    h->addWidget(m_moreButton);
+    mainLayout->addWidget(header);
+    auto* rule = new QFrame(main);
+    rule->setFrameShape(QFrame::HLine);
+    rule->setFrameShadow(QFrame::Sunken);
+    mainLayout->addWidget(rule);
+
+    m_transcript = new TranscriptView(main);
+    m_transcript->setAccessibleName(tr("Transcript"));
+    m_transcript->setSession(m_session);
+    mainLayout->addWidget(m_transcript, 1);
+
+    m_composer = new Composer(main);
+    m_composer->setEnterSends(m_context->settings() ? m_context->settings()->enterSends() : true);
+    {
+        const QSignalBlocker block(enterSends);
+        enterSends->setChecked(m_composer->enterSends());
+    }
+    mainLayout->addWidget(m_composer);
+    splitter->addWidget(main);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({260, 800});
+
+    // Keyboard: every action of the page.
+    auto addShortcut = [this](const QKeySequence& keys, const QString& text, auto slot) {
+        auto* a = new QAction(text, this);
+        a->setShortcut(keys);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(a, &QAction::triggered, this, slot);
+        addAction(a);
+        return a;
+    };
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_N), tr("New chat"), [this] { newChat(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_F), tr("Search"), [this] { focusSearch(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_K), tr("Choose model"), [this] { openModelPicker(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), tr("Focus composer"), [this] { focusComposer(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), tr("Copy last reply"),
+                [this] { copyLastReply(); });
+    QAction* stop = addShortcut(QKeySequence(Qt::Key_Escape), tr("Stop"), [this] { m_session->stop(); });
+    stop->setEnabled(false); // only while a reply streams, so Esc keeps its other meanings
+
+    connect(m_sidebar, &ConversationSidebar::newChatRequested, this, &ChatPage::newChat);
+    connect(m_sidebar, &ConversationSidebar::conversationActivated, this, &ChatPage::openConversation);
+    connect(m_sidebar, &ConversationSidebar::searchHitActivated, this,
+            [this](qint64 conv, qint64 message, const QString& query) {
+                if (conv != currentConversationId())
+                    openConversation(conv);
+                m_transcript->scrollToMessage(message, query);
+            });
+    connect(m_sidebar, &ConversationSidebar::conversationHidden, this, [this](qint64 id) {
+        if (id == currentConversationId()) {
+            m_drafts.remove(id);
+            m_draftOwner = -1; // nothing to save for a deleted conversation
+            newChat();
+        }
+    });
+    connect(m_sidebar, &ConversationSidebar::conversationEdited, this, [this](qint64 id) {
+        // Queued: a rename arrives from inside the list's editor, which a reload must not pull away.
+        if (id == currentConversationId())
+            QMetaObject::invokeMethod(this, &ChatPage::reloadSessionConversation, Qt::QueuedConnection);
+    });
+    connect(m_sidebar, &ConversationSidebar::statusMessage, this,
+            [this](const QString& t) { emit statusMessage(t, 8000); });
+
+    connect(m_composer, &Composer::sendRequested, this, &ChatPage::send);
+    connect(m_composer, &Composer::editSubmitted, this, &ChatPage::submitEdit);
+    connect(m_composer, &Composer::stopRequested, m_session, &ChatSession::stop);
+    connect(m_composer, &Composer::modelPickerRequested, this, &ChatPage::openModelPicker);
+    connect(m_modelButton, &QPushButton::clicked, this, &ChatPage::openModelPicker);
+    connect(m_settingsButton, &QPushButton::clicked, this, &ChatPage::openConversationSettings);
+    connect(m_routingButton, &QPushButton::clicked, this, &ChatPage::openRoutingDialog);
+    connect(m_transcript, &TranscriptView::editRequested, m_composer, &Composer::beginEdit);
+    connect(m_transcript, &TranscriptView::workspaceSettingsRequested, this,
+            &ChatPage::workspaceSettingsRequested);
+
+    connect(m_session, &ChatSession::messageStored, this, [this, stop](const Message& m) {
+        if (m.role == MessageRole::Assistant && m.status == MessageStatus::Streaming) {
+            m_composer->setStreaming(true);
+            stop->setEnabled(true);
+        }
+        if (m_sidebar->currentConversation() != m_session->conversationId()) {
+            m_sidebar->reload(); // a new conversation appeared
+            m_sidebar->setCurrentConversation(m_session->conversationId());
+        }
+        m_draftOwner = m_session->conversationId();
+    });
+    connect(m_session, &ChatSession::replyFinished, this, [this, stop](const Message& reply) {
+        stop->setEnabled(false);
+        onReplyFinished(reply);
+    });
+    connect(m_session, &ChatSession::threadChanged, this, &ChatPage::updateHeader);
+    connect(m_session, &ChatSession::storageFailed, this, [this](const QString& error) {
+        m_composer->showError(error);
+        emit statusMessage(error, 0);
+    });
+
+    connect(ws, &WorkspaceManager::currentChanged, this, &ChatPage::onWorkspaceChanged);
+    connect(ws, &WorkspaceManager::keysReady, this, [this](const Workspace& w) {
+        if (w.id == m_workspaceId)
+            fetchCatalog();
+    });
+    if (!ws->current().id.isEmpty())
+        onWorkspaceChanged(ws->current());
+    else
+        updateHeader();
+}
+
+ChatPage::~ChatPage() = default;
+
+qint64 ChatPage::currentConversationId() const
+{
+    return m_session->conversationId();
+}
+
+QString ChatPage::currentModel() const
+{
+    if (!m_session->conversation().model.isEmpty())
+        return m_session->conversation().model;
+    if (!m_modelOverride.isEmpty())
+        return m_modelOverride;
+    return m_context->workspaces()->current().effectiveModel();
+}
+
+void ChatPage::onWorkspaceChanged(const Workspace& ws)
+{
+    if (ws.id == m_workspaceId)
+        return;
+    saveDraft();
+    m_workspaceId = ws.id;
+    m_modelOverride.clear();
+    m_models.clear();
+    ++m_catalogGeneration;
+    m_session->setWorkspaceId(ws.id);
+    m_session->setDefaultModel(ws.effectiveModel());
+    m_sidebar->setWorkspace(ws.id);
+    if (m_context->workspaces()->keyState() == WorkspaceManager::KeyState::Loaded)
+        fetchCatalog(); // keysReady came before this page existed (ephemeral workspaces)
+    // The latest conversation of this workspace, else an empty chat.
+    const QList<Conversation> list = m_context->conversations()->conversations(ws.id);
+    const auto latest =
+        std::max_element(list.begin(), list.end(), [](const Conversation& a, const Conversation& b) {
+            return a.updatedAt < b.updatedAt;
+        });
+    if (latest != list.end())
+        openConversation(latest->id);
+    else
+        newChat();
+}
+
+void ChatPage::fetchCatalog()
+{
+    const quint64 generation = ++m_catalogGeneration;
+    m_context->workspaces()->catalog()->fetchModels(
+        this, [this, generation](const Result<QList<ModelInfo>>& r) {
+            if (generation != m_catalogGeneration || !r.ok())
+                return; // the picker shows catalog errors; estimates just wait
+            setCatalog(r.value);
+        });
+}
+
+void ChatPage::setCatalog(const QList<ModelInfo>& models)
+{
+    m_models.clear();
+    for (const ModelInfo& m : models)
+        m_models.insert(m.id, m);
+    updateHeader();
+}
+
+void ChatPage::saveDraft()
+{
+    if (m_draftOwner < 0)
+        return;
+    if (m_composer->isEditing())
+        m_composer->endEdit(true);
+    const QString text = m_composer->text();
+    if (text.isEmpty())
+        m_drafts.remove(m_draftOwner);
+    else
+        m_drafts.insert(m_draftOwner, text);
+}
+
+void ChatPage::newChat()
+{
+    saveDraft();
+    m_session->open(0);
+    m_draftOwner = 0;
+    m_composer->setText(m_drafts.value(0));
+    m_composer->clearError();
+    m_composer->setStreaming(false);
+    m_sidebar->setCurrentConversation(0);
+    updateHeader();
+    m_composer->focusEditor();
+}
+
+bool ChatPage::openConversation(qint64 id)
+{
+    if (id == 0) {
+        newChat();
+        return true;
+    }
+    saveDraft();
+    if (!m_session->open(id)) {
+        emit statusMessage(tr("That conversation no longer exists."), 8000);
+        m_sidebar->reload();
+        return false;
+    }
+    m_draftOwner = id;
+    m_reloadAfterReply = false;
+    m_composer->setText(m_drafts.value(id));
+    m_composer->clearError();
+    m_composer->setStreaming(false);
+    m_sidebar->setCurrentConversation(id);
+    if (m_context->settings())
+        m_context->settings()->setLastConversationId(id);
+    updateHeader();
+    return true;
+}
+
+void ChatPage::send(const QString& text)
+{
+    QString error;
+    if (!m_session->send(text, &error)) {
+        // Nothing was stored or sent: the words stay in the composer, with the reason.
+        m_composer->showError(error.isEmpty() ? tr("The message could not be sent.") : error);
+        return;
+    }
+    m_composer->clear();
+    m_drafts.remove(m_draftOwner);
+    m_drafts.remove(m_session->conversationId());
+}
+
+void ChatPage::submitEdit(qint64 messageId, const QString& text)
+{
+    QString error;
+    if (!m_session->editAndResend(messageId, text, &error)) {
+        m_composer->showError(error.isEmpty() ? tr("The edited message could not be sent.") : error);
+        return;
+    }
+    m_composer->endEdit(true); // the text written before the edit comes back
+}
+
+void ChatPage::onReplyFinished(const Message& reply)
+{
+    m_composer->setStreaming(false);
+    m_sidebar->reload(); // the conversation's new activity moves it (e.g. into "Today")
+    if (reply.status == MessageStatus::Error && !reply.errorText.isEmpty())
+        emit statusMessage(tr("The reply failed: %1").arg(reply.errorText), 10000);
+    // A conversation made for its settings before the first message gets its title from that message.
+    const Conversation& c = m_session->conversation();
+    if (c.id != 0 && c.title.isEmpty()) {
+        const QList<Message> visible = m_session->thread().visible();
+        const auto first = std::find_if(visible.begin(), visible.end(),
+                                        [](const Message& m) { return m.role == MessageRole::User; });
+        if (first != visible.end()) {
+            if (auto stored = m_context->conversations()->conversation(c.id)) {
+                stored->title = first->content.simplified().left(60);
+                m_context->conversations()->updateConversation(*stored);
+                m_reloadAfterReply = true;
+            }
+        }
+    }
+    if (m_reloadAfterReply) {
+        m_reloadAfterReply = false;
+        QMetaObject::invokeMethod(this, &ChatPage::reloadSessionConversation, Qt::QueuedConnection);
+    }
+    updateHeader();
+}
+
+void ChatPage::reloadSessionConversation()
+{
+    const qint64 id = m_session->conversationId();
+    if (id == 0)
+        return;
+    if (m_session->isStreaming()) {
+        m_reloadAfterReply = true;
+        return;
+    }
+    m_session->open(id); // the session keeps a copy of the row; it must see the stored change
+    m_sidebar->reload();
+    updateHeader();
+}
+
+bool ChatPage::modifyConversation(const std::function<void(Conversation&)>& change)
+{
+    ConversationStore* store = m_context->conversations();
+    qint64 id = m_session->conversationId();
+    if (id == 0) {
+        // Settings chosen before the first message: the conversation starts now (titled later).
+        Conversation c;
+        c.workspaceId = m_workspaceId;
+        c.model = currentModel();
+        change(c);
+        if (!store->createConversation(c)) {
+            emit statusMessage(tr("Could not save the conversation settings."), 8000);
+            return false;
+        }
+        m_drafts.remove(0);
+        m_session->open(c.id);
+        m_draftOwner = c.id;
+        m_sidebar->reload();
+        m_sidebar->setCurrentConversation(c.id);
+        updateHeader();
+        return true;
+    }
+    auto c = store->conversation(id);
+    if (!c)
+        return false;
+    change(*c);
+    if (!store->updateConversation(*c)) {
+        emit statusMessage(tr("Could not save the conversation settings."), 8000);
+        return false;
+    }
+    reloadSessionConversation();
+    return true;
+}
+
+void ChatPage::setModel(const QString& modelId)
+{
+    if (modelId.isEmpty())
+        return;
+    m_modelOverride = modelId;
+    m_session->setDefaultModel(modelId);
+    if (m_session->conversationId() != 0)
+        modifyConversation([&](Conversation& c) { c.model = modelId; });
+    updateHeader();
+}
+
+void ChatPage::openModelPicker()
+{
+    auto* dialog =
+        new ModelPickerDialog(m_context->workspaces()->catalog(), currentModel(), m_models.values(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ModelPickerDialog::modelsLoaded, this, &ChatPage::setCatalog);
+    connect(dialog, &ModelPickerDialog::modelPicked, this, &ChatPage::setModel);
+    dialog->open();
+    dialog->filterEdit()->setFocus();
+}
+
+void ChatPage::openConversationSettings()
+{
+    auto* dialog = new ConversationSettingsDialog(m_session->conversation(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { modifyConversation([dialog](Conversation& c) { dialog->applyTo(c); }); });
+    dialog->open();
+}
+
+void ChatPage::openRoutingDialog()
+{
+    auto* dialog = new RoutingDialog(m_session->conversation().routing, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const RoutingPrefs prefs = dialog->prefs();
+        modifyConversation([&prefs](Conversation& c) { c.routing = prefs; });
+    });
+    dialog->open();
+}
+
+void ChatPage::copyLastReply()
+{
+    const QString md = m_transcript->lastReplyMarkdown();
+    if (md.isEmpty()) {
+        emit statusMessage(tr("There is no reply to copy yet."), 4000);
+        return;
+    }
+    QGuiApplication::clipboard()->setText(md);
+    emit statusMessage(tr("Last reply copied as Markdown."), 4000);
+}
+
+void ChatPage::focusComposer()
+{
+    m_composer->focusEditor();
+}
+
+void ChatPage::focusSearch()
+{
+    m_sidebar->focusSearch();
+}
+
+double ChatPage::totalCost() const
+{
+    double sum = 0;
+    for (const Message& m : m_session->thread().all())
+        if (m.role == MessageRole::Assistant && m.usage.cost)
+            sum += *m.usage.cost;
+    return sum;
+}
+
+std::optional<double> ChatPage::nextMessageEstimate(qint64* contextTokens) const
+{
+    // The context the next message carries: the last reply's own prompt+completion tokens when the
+    // gateway reported them (exact), else a chars/4 estimate of the visible thread.
+    const QList<Message> visible = m_session->thread().visible();
+    qint64 tokens = -1;
+    for (auto it = visible.crbegin(); it != visible.crend(); ++it) {
+        if (it->role == MessageRole::Assistant && it->usage.promptTokens && it->usage.completionTokens) {
+            tokens = *it->usage.promptTokens + *it->usage.completionTokens;
+            break;
+        }
+    }
+    if (tokens < 0) {
+        qint64 chars = m_session->conversation().systemPrompt.size();
+        for (const Message& m : visible)
+            chars += m.content.size();
+        tokens = chars / 4;
+    }
+    if (contextTokens)
+        *contextTokens = tokens;
+    const auto it = m_models.constFind(currentModel());
+    if (it == m_models.constEnd() || !it->pricing.inputPerM)
+        return std::nullopt;
+    return double(tokens) * *it->pricing.inputPerM / 1e6;
+}
+
+void ChatPage::elideTitle()
+{
+    m_title->setText(
+        m_title->fontMetrics().elidedText(m_fullTitle, Qt::ElideRight, qMax(40, m_title->width())));
+}
+
+bool ChatPage::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_title && event->type() == QEvent::Resize)
+        elideTitle();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ChatPage::updateHeader()
+{
+    const Conversation& c = m_session->conversation();
+    m_fullTitle = c.id == 0 || c.title.isEmpty() ? tr("New chat") : c.title;
+    m_title->setToolTip(m_fullTitle);
+    m_title->setAccessibleDescription(m_fullTitle);
+    elideTitle();
+    const QString model = currentModel();
+    const auto info = m_models.constFind(model);
+    const QString modelName = info != m_models.constEnd() && !info->name.isEmpty() ? info->name : model;
+    m_modelButton->setText(modelName);
+    m_modelButton->setAccessibleDescription(tr("Model in use: %1").arg(model));
+    m_composer->setModelName(modelName);
+
+    qint64 tokens = 0;
+    const auto estimate = nextMessageEstimate(&tokens);
+    QString text = tr("Total %1").arg(money(totalCost()));
+    if (estimate && tokens > 0)
+        text += tr(" · next ≈ %1 (%2 tokens)").arg(money(*estimate), compactTokens(tokens));
+    else if (c.id != 0)
+        text += tr(" · context %1 tokens").arg(compactTokens(tokens));
+    m_cost->setText(text);
+    m_cost->setToolTip(tr("Sum of the stored reply costs of this conversation, and what sending the current "
+                          "context again would cost at %1's input price.")
+                           .arg(model));
+    const bool hasSettings = !c.systemPrompt.isEmpty() || !c.parameters.isEmpty();
+    m_settingsButton->setText(hasSettings ? tr("Settings •") : tr("Settings"));
+    m_routingButton->setText(c.routing.isEmpty() ? tr("Routing") : tr("Routing •"));
+}
+
+bool ChatPage::exportConversation(const QString& path, ExportFormat format, QString* error)
+{
+    const qint64 id = m_session->conversationId();
+    if (id == 0) {
+        if (error)
+            *error = tr("There is nothing to export yet.");
+        return false;
+    }
+    ConversationStore* store = m_context->conversations();
+    const auto c = store->conversation(id);
+    if (!c) {
+        if (error)
+            *error = tr("The conversation is gone.");
+        return false;
+    }
+    const QList<Message> messages = store->messages(id);
+    const QByteArray data = format == ExportFormat::Markdown
+                                ? ConversationExporter::toMarkdown(*c, messages).toUtf8()
+                                : ConversationExporter::toJson(*c, messages);
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size() || !f.commit()) {
+        if (error)
+            *error = tr("Could not write %1: %2").arg(path, f.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool ChatPage::importConversation(const QString& path, QString* error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = tr("Could not read %1: %2").arg(path, f.errorString());
+        return false;
+    }
+    const auto imported = ConversationExporter::fromJson(f.readAll(), error);
+    if (!imported)
+        return false;
+    qint64 newId = 0;
+    if (!ConversationExporter::importInto(*m_context->database(), *m_context->conversations(), m_workspaceId,
+                                          *imported, &newId, error))
+        return false;
+    m_sidebar->reload();
+    openConversation(newId);
+    return true;
+}
+
+void ChatPage::exportViaDialog(ExportFormat format)
+{
+    if (currentConversationId() == 0) {
+        emit statusMessage(tr("There is nothing to export yet."), 4000);
+        return;
+    }
+    QString base = m_session->conversation().title.simplified();
+    base.replace(QRegularExpression(u"[^\\w\\- ]+"_s), QString());
+    if (base.isEmpty())
+        base = u"conversation"_s;
+    const bool md = format == ExportFormat::Markdown;
+    const QString path = QFileDialog::getSaveFileName(
+        this, md ? tr("Export as Markdown") : tr("Export as JSON"), base + (md ? u".md"_s : u".json"_s),
+        md ? tr("Markdown (*.md)") : tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (exportConversation(path, format, &error))
+        emit statusMessage(tr("Exported to %1").arg(path), 6000);
+    else
+        emit statusMessage(error, 10000);
+}
+
+void ChatPage::importViaDialog()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Import a conversation"), QString(), tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (importConversation(path, &error))
+        emit statusMessage(tr("Imported %1").arg(path), 6000);
+    else
+        emit statusMessage(error, 10000);
+}
+
+} // namespace anyrouter

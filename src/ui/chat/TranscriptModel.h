@@ -1,0 +1,69 @@
+// TranscriptModel: the visible thread of a ChatSession as a flat list model, one row per message.
+// Keeps its own copy of the streaming reply (deltas appended) and announces it at most once per
+// frame, for that one row only, so a fast stream never makes the view re-lay out the transcript.
+#pragma once
+
+#include "chat/ChatSession.h"
+#include "domain/Conversation.h"
+
+#include <QAbstractListModel>
+#include <QHash>
+#include <QPointer>
+#include <QTimer>
+
+namespace anyrouter {
+
+class ChatSession;
+
+class TranscriptModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Roles
+    {
+        MessageObjectRole = Qt::UserRole + 1, // QVariant<Message>
+        MessageIdRole,
+        VersionIndexRole,
+        VersionCountRole,
+        IsStreamingRole,
+        RevisionRole, // bumps whenever the row's message changes (layout cache key)
+    };
+
+    explicit TranscriptModel(QObject* parent = nullptr);
+
+    void setSession(ChatSession* session);
+    ChatSession* session() const { return m_session; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    int rowForMessage(qint64 id) const;
+    const Message* messageAt(int row) const;
+    quint64 revisionAt(int row) const;
+    bool isStreamingRow(int row) const;
+    // How many dataChanged signals the stream coalescing emitted (for tests and benchmarks).
+    int streamUpdateCount() const { return m_streamUpdates; }
+    void setFrameIntervalMs(int ms) { m_frame.setInterval(ms); }
+
+private:
+    void syncFromThread();
+    void appendDelta(qint64 messageId, const QString& delta);
+    void hookStream();
+    void finishReply(const Message& message);
+    void flushStreamingRow();
+    void rebuildIndex();
+
+    QPointer<ChatSession> m_session;
+    QList<Message> m_rows;
+    QList<quint64> m_revisions;
+    QHash<qint64, int> m_rowById;
+    quint64 m_nextRevision = 1;
+    qint64 m_pendingId = 0; // streaming message with deltas not yet announced
+    QTimer m_frame;
+    int m_streamUpdates = 0;
+    QList<QMetaObject::Connection> m_connections;
+    QPointer<QObject> m_hookedStream; // the ChatStream whose reasoning deltas we follow
+};
+
+} // namespace anyrouter
