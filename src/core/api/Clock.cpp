@@ -13,7 +13,8 @@ qint64 SystemClock::nowMs() const
 void SystemClock::schedule(qint64 delayMs, QObject* context, std::function<void()> fn)
 {
     // Precise: coarse timers may fire up to 5% early, which a strict server answers with slow_down.
-    QTimer::singleShot(std::chrono::milliseconds(qMax<qint64>(0, delayMs)), Qt::PreciseTimer, context, std::move(fn));
+    QTimer::singleShot(std::chrono::milliseconds(qMax<qint64>(0, delayMs)), Qt::PreciseTimer, context,
+                       std::move(fn));
 }
 
 SystemClock* SystemClock::instance()

@@ -162,7 +162,7 @@ bool ChatSession::startReply(qint64 userMessageId, QString* error)
     m_reply.parentId = userMessageId;
     m_reply.role = MessageRole::Assistant;
     m_reply.status = MessageStatus::Streaming;
-    m_reply.model = user && !user->model.isEmpty() ? user->model
+    m_reply.model = user && !user->model.isEmpty()   ? user->model
                     : m_conversation.model.isEmpty() ? m_defaultModel
                                                      : m_conversation.model;
     m_reply.keyLabel = m_client->keyLabel(KeyRole::Inference);

@@ -18,7 +18,8 @@ void ConversationThread::setMessages(QList<Message> messages)
 
 void ConversationThread::rebuildIndex()
 {
-    std::sort(m_messages.begin(), m_messages.end(), [](const Message& a, const Message& b) { return a.id < b.id; });
+    std::sort(m_messages.begin(), m_messages.end(),
+              [](const Message& a, const Message& b) { return a.id < b.id; });
     m_indexById.clear();
     m_children.clear();
     for (int i = 0; i < m_messages.size(); ++i) {

@@ -292,7 +292,8 @@ void TestChatSession::regenerateAndEditKeepVersions()
                                 .value(u"messages"_s)
                                 .toArray();
     QCOMPARE(sent.size(), 1);
-    QCOMPARE(m_store->messages(session.conversationId()).size(), 7); // q1 r1 q2 r2 r2b q1b r1b: nothing destroyed
+    QCOMPARE(m_store->messages(session.conversationId()).size(),
+             7); // q1 r1 q2 r2 r2b q1b r1b: nothing destroyed
 
     // Navigate back to the first version of the prompt: its subtree (with reply2b chosen) returns.
     session.selectVersion(firstPromptId);

@@ -43,9 +43,13 @@ void TestConversationThread::visiblePath_data()
     QTest::addColumn<QList<Message>>("messages");
     QTest::addColumn<QJsonObject>("selection");
     QTest::addColumn<QList<qint64>>("expected");
-    const QList<Message> tree = {msg(1, 0), msg(2, 1, MessageRole::Assistant), msg(3, 2),
-                                 msg(4, 3, MessageRole::Assistant), msg(5, 3, MessageRole::Assistant),
-                                 msg(6, 0), msg(7, 6, MessageRole::Assistant)};
+    const QList<Message> tree = {msg(1, 0),
+                                 msg(2, 1, MessageRole::Assistant),
+                                 msg(3, 2),
+                                 msg(4, 3, MessageRole::Assistant),
+                                 msg(5, 3, MessageRole::Assistant),
+                                 msg(6, 0),
+                                 msg(7, 6, MessageRole::Assistant)};
     QTest::newRow("empty") << QList<Message>{} << QJsonObject{} << QList<qint64>{};
     QTest::newRow("linear") << QList<Message>{msg(1, 0), msg(2, 1), msg(3, 2)} << QJsonObject{}
                             << QList<qint64>{1, 2, 3};
