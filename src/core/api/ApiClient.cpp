@@ -2,8 +2,10 @@
 
 #include "domain/Workspace.h"
 
+#include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QTimer>
 
 namespace anyrouter {
 
@@ -20,9 +22,10 @@ void ApiReply::abort()
 {
     if (m_done)
         return;
-    if (m_current)
-        m_current->abort(); // its finished handler sees m_done and returns
+    m_aborting = true;
     m_error = ApiError(ApiError::Category::Cancelled, QString());
+    if (m_current)
+        m_current->abort(); // runs the finished handler synchronously; it reports Cancelled
     finish();
 }
 
@@ -96,6 +99,27 @@ QNetworkRequest ApiClient::makeRequest(const QString& path, KeyRole role, const 
     return req;
 }
 
+std::optional<ApiError> ApiClient::transportRefusal() const
+{
+    if (m_allowInsecureHttp || m_baseUrl.scheme() != u"http"_s ||
+        (m_inferenceKey.isEmpty() && m_managementKey.isEmpty()))
+        return std::nullopt;
+    const QString host = m_baseUrl.host();
+    if (host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0 || QHostAddress(host).isLoopback())
+        return std::nullopt;
+    return ApiError(
+        ApiError::Category::InvalidRequest,
+        tr("Refusing to send the API key unencrypted to %1 (plain http://). Use https://, or allow "
+           "unencrypted HTTP for this host in the workspace settings.")
+            .arg(host));
+}
+
+void ApiClient::redactKeys(ApiError& error) const
+{
+    error.redact(m_inferenceKey);
+    error.redact(m_managementKey);
+}
+
 void ApiClient::captureRateLimit(const QNetworkReply* reply)
 {
     RateLimitInfo info = RateLimitInfo::fromReply(reply, m_clock->nowMs());
@@ -130,6 +154,14 @@ void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetwork
 {
     if (r->m_done)
         return;
+    if (auto refusal = transportRefusal()) {
+        // Asynchronous like every other outcome, so callers can connect after get()/send().
+        QTimer::singleShot(0, r, [r, e = *refusal] {
+            r->m_error = e;
+            r->finish();
+        });
+        return;
+    }
     ++r->m_attempts;
     QNetworkReply* reply = m_nam->sendCustomRequest(req, verb, body);
     r->m_current = reply;
@@ -159,6 +191,10 @@ void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetwork
         if (reply->property("anyrouter_too_large").toBool()) {
             error = ApiError::badResponse(
                 tr("The response was larger than %1 MB.").arg(m_maxResponseBytes >> 20));
+        } else if (reply->error() == QNetworkReply::OperationCanceledError && !r->m_aborting) {
+            // Qt ends a reply whose transfer timeout expired as "cancelled"; the user did not.
+            error = ApiError(ApiError::Category::Timeout,
+                             tr("No answer from the gateway for %1 s.").arg(m_transferTimeoutMs / 1000));
         } else if (status == 0 || (reply->error() != QNetworkReply::NoError && status < 400)) {
             error = ApiError::fromNetworkError(reply->error(), reply->errorString());
         } else {
@@ -169,6 +205,7 @@ void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetwork
             }
         }
         qCDebug(lcApi) << verb << req.url().path() << status << (m_clock->nowMs() - started) << "ms";
+        redactKeys(error);
 
         if (error.isError() && retryable && error.isRetryable() &&
             error.category() != ApiError::Category::Cancelled) {

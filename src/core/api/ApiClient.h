@@ -71,6 +71,7 @@ private:
     ApiError m_error;
     int m_attempts = 0;
     bool m_done = false;
+    bool m_aborting = false; // abort() in progress: a cancelled QNetworkReply is the user's, not a timeout
     QPointer<QNetworkReply> m_current;
 };
 
@@ -91,6 +92,14 @@ public:
     void setMaxResponseBytes(qint64 bytes) { m_maxResponseBytes = bytes; }
     void setTransferTimeoutMs(int ms) { m_transferTimeoutMs = ms; }
     void setJitterSeed(quint32 seed) { m_rng.seed(seed); }
+    // Plain http:// to a non-loopback host carries the key in clear text: refused unless the
+    // workspace explicitly allows it. Loopback (127.0.0.0/8, ::1, localhost) is always allowed.
+    void setAllowInsecureHttp(bool allow) { m_allowInsecureHttp = allow; }
+    // Set when the base URL would send a key in clear text; requests then fail with this error
+    // instead of leaving the machine.
+    std::optional<ApiError> transportRefusal() const;
+    // Replaces any configured key inside an error's texts by its masked form.
+    void redactKeys(ApiError& error) const;
     // Test seam: extra headers on every request (e.g. the simulator's X-Sim-Fault). Cannot
     // replace Authorization, which stays set in makeRequest() only.
     void setExtraHeaders(const QList<QPair<QByteArray, QByteArray>>& headers) { m_extraHeaders = headers; }
@@ -124,6 +133,7 @@ private:
     Attribution m_attribution;
     RetryPolicy m_retry;
     RateLimitInfo m_rateLimit;
+    bool m_allowInsecureHttp = false;
     qint64 m_maxResponseBytes = 64 * 1024 * 1024;
     int m_transferTimeoutMs = 60000;
     QRandomGenerator m_rng{0x5eed};

@@ -1,6 +1,7 @@
 #include "ApiError.h"
 
 #include "domain/JsonUtil.h"
+#include "domain/Workspace.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -168,6 +169,14 @@ ApiError ApiError::fromNetworkError(QNetworkReply::NetworkError code, const QStr
 ApiError ApiError::badResponse(const QString& detail)
 {
     return ApiError(Category::BadResponse, detail);
+}
+
+void ApiError::redact(const QString& secret)
+{
+    if (secret.size() < 8)
+        return;
+    m_serverMessage.replace(secret, maskKey(secret));
+    m_code.replace(secret, maskKey(secret));
 }
 
 bool ApiError::isRetryable() const

@@ -56,6 +56,9 @@ public:
     void setRetryAfterSeconds(std::optional<int> s) { m_retryAfter = s; }
 
     bool isRetryable() const; // 429 and 5xx (not 501)/upstream/network/timeout — never other 4xx
+    // Some OpenAI-compatible proxies echo the key they were sent in their error text; that text is
+    // shown, stored and exported, so every occurrence of `secret` is replaced by its masked form.
+    void redact(const QString& secret);
     // A sentence a user can act on ("The key was rejected (401). Check the key in workspace settings.").
     QString userMessage() const;
     static QString categoryName(Category c); // stable identifier for storage: "auth", "rate_limited", ...

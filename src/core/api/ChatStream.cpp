@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QTimer>
 
 namespace anyrouter {
 
@@ -51,6 +52,11 @@ void ChatStream::start()
 
 void ChatStream::sendAttempt()
 {
+    if (auto refusal = m_client->transportRefusal()) {
+        m_state = State::Connecting;
+        QTimer::singleShot(0, this, [this, e = *refusal] { finishWith(State::Failed, e); });
+        return;
+    }
     m_state = State::Connecting;
     ++m_attempt;
     m_parser = std::make_unique<SseParser>(kMaxEventBytes);
@@ -153,6 +159,8 @@ void ChatStream::handleEvent(const SseEvent& ev)
         return;
     }
     if (!chunk.reasoningDelta.isEmpty()) {
+        // Reasoning already shown (and billed) must not be streamed again by a retry.
+        m_sawContent = true;
         m_reasoning += chunk.reasoningDelta;
         emit reasoningReceived(chunk.reasoningDelta);
     }
@@ -293,6 +301,7 @@ void ChatStream::finishWith(State s, const ApiError& e)
         return;
     m_state = s;
     m_error = e;
+    m_client->redactKeys(m_error);
     m_elapsedMs = double(m_timer.nsecsElapsed()) / 1e6;
     if (m_reply) {
         QNetworkReply* r = m_reply;

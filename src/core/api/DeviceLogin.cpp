@@ -46,12 +46,16 @@ void DeviceLogin::start()
         m_code = c;
         m_deadlineMs = m_client->clock()->nowMs() + qint64(c.expiresInSeconds) * 1000;
         emit codeReady(m_code);
-        m_client->clock()->schedule(qint64(m_code.intervalSeconds) * 1000, this, [this] { poll(); });
+        m_client->clock()->schedule(qint64(m_code.intervalSeconds) * 1000, this, [this, gen = m_generation] {
+            if (gen == m_generation)
+                poll();
+        });
     });
 }
 
 void DeviceLogin::cancel()
 {
+    ++m_generation;
     m_active = false;
     if (m_pending)
         m_pending->abort();
@@ -94,7 +98,11 @@ void DeviceLogin::poll()
         if (code == u"authorization_pending" || code == u"slow_down") {
             if (code == u"slow_down")
                 m_code.intervalSeconds += 5;
-            m_client->clock()->schedule(qint64(m_code.intervalSeconds) * 1000, this, [this] { poll(); });
+            m_client->clock()->schedule(qint64(m_code.intervalSeconds) * 1000, this,
+                                        [this, gen = m_generation] {
+                                            if (gen == m_generation)
+                                                poll();
+                                        });
             return;
         }
         if (code == u"access_denied") {

@@ -40,6 +40,7 @@ private:
     DeviceCode m_code;
     qint64 m_deadlineMs = 0;
     bool m_active = false;
+    quint64 m_generation = 0; // a poll scheduled by an earlier start() must not run after a restart
     QPointer<ApiReply> m_pending;
 };
 

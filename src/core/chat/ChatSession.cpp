@@ -23,7 +23,11 @@ ChatSession::ChatSession(ConversationStore* store, UsageLedger* ledger, ApiClien
 
 ChatSession::~ChatSession()
 {
-    // Leaving mid-stream (window closed, app quitting): keep what arrived, marked incomplete.
+    // Leaving mid-stream (window closed, app quitting): keep what arrived, marked incomplete. Owners
+    // may be half-destroyed by now (we are often their child), so nothing is emitted to them and
+    // their pricing callback is not called.
+    m_pricing = {};
+    blockSignals(true);
     if (isStreaming())
         m_stream->abort();
 }
@@ -285,7 +289,7 @@ void ChatSession::finalize()
     }
     std::optional<double> estimate;
     if (!m_reply.usage.cost && m_pricing && (m_reply.usage.promptTokens || m_reply.usage.completionTokens)) {
-        if (const auto p = m_pricing(m_reply.model))
+        if (const auto p = m_pricing(m_reply.servedModel.isEmpty() ? m_reply.model : m_reply.servedModel))
             estimate =
                 p->costFor(m_reply.usage.promptTokens.value_or(0), m_reply.usage.completionTokens.value_or(0),
                            m_reply.usage.cachedTokens.value_or(0));

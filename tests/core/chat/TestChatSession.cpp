@@ -37,6 +37,7 @@ private slots:
     void faultsKeepPromptAndPartial();
     void secondTurnSendsTheThread();
     void regenerateAndEditKeepVersions();
+    void destroyedMidStreamKeepsPartialSilently();
 
 private:
     Message waitForReply(ChatSession& s);
@@ -123,7 +124,7 @@ void TestChatSession::completeTurnIsPersistedWithUsage()
     QCOMPARE(ledger[0].completionTokens, 40);
     QCOMPARE(ledger[0].generationId, reply.generationId);
     QCOMPARE(ledger[0].messageId, reply.id);
-    QVERIFY(ledger[0].keyLabel.startsWith(u"sk-ar-v1-sim-"_s));
+    QVERIFY(ledger[0].keyLabel.endsWith(u"0000"_s));       // masked: at least 16 characters hidden
     QVERIFY(!ledger[0].keyLabel.contains(sim::fullKey())); // masked, never the key itself
     // The conversation is titled from the prompt.
     QCOMPARE(m_store->conversation(session.conversationId())->title, u"Explain routers [[tokens=40]]"_s);
@@ -310,6 +311,33 @@ void TestChatSession::regenerateAndEditKeepVersions()
     ChatSession third(m_store.get(), m_ledger.get(), &client);
     QVERIFY(third.open(session.conversationId()));
     QCOMPARE(third.thread().leafId(), reply2.id);
+}
+
+void TestChatSession::destroyedMidStreamKeepsPartialSilently()
+{
+    // The window closing mid-reply deletes the session while its owner is half destroyed: the partial
+    // reply is stored as incomplete, and no signal or pricing callback reaches the owner.
+    m_sim.server()->config().tokensPerSecond = 100;
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    auto* session = new ChatSession(m_store.get(), m_ledger.get(), &client);
+    session->setFlushIntervalMs(20);
+    session->setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    bool ownerTouched = false;
+    session->setPricingLookup([&ownerTouched](const QString&) -> std::optional<ModelPricing> {
+        ownerTouched = true;
+        return std::nullopt;
+    });
+    connect(session, &ChatSession::replyFinished, this, [&ownerTouched] { ownerTouched = true; });
+    QVERIFY(session->send(u"Closing soon [[tokens=2000]]"_s));
+    const qint64 replyId = session->currentReply().id;
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->message(replyId)->content.size() > 20, 10000);
+    delete session;
+    QVERIFY(!ownerTouched);
+    const Message stored = *m_store->message(replyId);
+    QCOMPARE(stored.status, MessageStatus::Incomplete);
+    QVERIFY(stored.content.size() > 20);
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)
