@@ -32,6 +32,8 @@ void WorkspaceManager::addEnvironmentWorkspace(const QProcessEnvironment& env)
     const QString base = env.value(u"ANYROUTER_BASE_URL"_s).trimmed();
     ws.baseUrl = base.isEmpty() ? Workspace::defaultBaseUrl() : QUrl(base);
     ws.defaultModel = env.value(u"ANYROUTER_MODEL"_s).trimmed();
+    // Explicit opt-in for a plain-http gateway on another host (keys would travel in clear text).
+    ws.allowInsecureHttp = env.value(u"ANYROUTER_ALLOW_INSECURE_HTTP"_s) == u"1"_s;
     addEphemeral(ws, key);
 }
 
@@ -89,6 +91,7 @@ bool WorkspaceManager::select(const QString& id)
     ++m_generation;
     m_current = *ws;
     m_client->setBaseUrl(ws->baseUrl);
+    m_client->setAllowInsecureHttp(ws->allowInsecureHttp);
     m_client->setKeys({}, {});
     emit currentChanged(m_current);
     loadKeys(m_current);
@@ -140,6 +143,24 @@ void WorkspaceManager::loadKeys(const Workspace& ws)
                 emit keysReady(m_current);
             });
     });
+}
+
+bool WorkspaceManager::setDefaultModel(const QString& id, const QString& model)
+{
+    for (Workspace& w : m_workspaces) {
+        if (w.id != id)
+            continue;
+        Workspace next = w;
+        next.defaultModel = model;
+        if (!next.isEphemeral() && m_store && !m_store->save(next))
+            return false;
+        w = next;
+        if (m_current.id == id)
+            m_current.defaultModel = model;
+        emit workspacesChanged();
+        return true;
+    }
+    return false;
 }
 
 } // namespace anyrouter

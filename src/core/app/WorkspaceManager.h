@@ -52,6 +52,9 @@ public:
     KeyState keyState() const { return m_keyState; }
     QString keyStateMessage() const { return m_keyMessage; }
     bool select(const QString& id);
+    // Changes a workspace's default model: saved for stored workspaces, in memory only for the
+    // ephemeral ones (Demo, Environment). False for an unknown id or a failed save.
+    bool setDefaultModel(const QString& id, const QString& model);
 
     ApiClient* client() const { return m_client; }
     CatalogService* catalog() const { return m_catalog; }

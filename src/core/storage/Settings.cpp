@@ -33,6 +33,7 @@ const QList<KeyInfo>& keyTable()
         {Settings::Key::CloseToTray, "tray/closeToTray", QVariant(false)},
         {Settings::Key::TrayQuickPromptShortcut, "tray/quickPromptShortcut", QVariant(QString())},
         {Settings::Key::CatalogRefreshMinutes, "catalog/refreshMinutes", QVariant(60)},
+        {Settings::Key::CatalogFilterState, "catalog/filter", QVariant(QByteArray())},
     };
     return table;
 }

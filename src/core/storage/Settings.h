@@ -29,6 +29,7 @@ public:
         CloseToTray,             // bool, default false
         TrayQuickPromptShortcut, // QString, default empty (none)
         CatalogRefreshMinutes,   // int, default 60
+        CatalogFilterState,      // QByteArray: CatalogFilter::toJson() as compact JSON, empty = none
     };
 
     // s == nullptr: a default-constructed QSettings (organisation/application names) owned by this

@@ -1,8 +1,12 @@
 #include "MainWindow.h"
 
 #include "app/AppContext.h"
+#include "app/WorkspaceEditor.h"
 #include "app/WorkspaceManager.h"
+#include "catalog/ModelsPage.h"
 #include "chat/ChatPage.h"
+#include "workspace/WorkspaceDialog.h"
+#include "workspace/WorkspaceListDialog.h"
 #include "workspace/WorkspaceOverviewPage.h"
 
 #include <QAction>
@@ -44,7 +48,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     refresh->setToolTip(tr("Fetch the gateway's figures again (%1)")
                             .arg(refresh->shortcut().toString(QKeySequence::NativeText)));
 
-    // Pages: a narrow list on the left (keyboard: Tab to it, arrows; or Ctrl+Shift+1/2).
+    // Pages: a narrow list on the left (keyboard: Tab to it, arrows; or Ctrl+Shift+1/2/3).
     auto* central = new QWidget(this);
     auto* row = new QHBoxLayout(central);
     row->setContentsMargins(0, 0, 0, 0);
@@ -53,6 +57,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_nav->setAccessibleName(tr("Pages"));
     m_nav->addItem(tr("Chat"));
     m_nav->addItem(tr("Overview"));
+    m_nav->addItem(tr("Models"));
     m_nav->setFixedWidth(qMax(90, m_nav->sizeHintForColumn(0) + 24));
     m_nav->setFrameShape(QFrame::NoFrame);
     m_nav->setStyleSheet(
@@ -62,6 +67,9 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_overview = new WorkspaceOverviewPage(ws, m_pages);
     m_pages->addWidget(m_chat);
     m_pages->addWidget(m_overview);
+    m_models = new ModelsPage(m_context, m_pages);
+    m_models->setChatPage(m_chat);
+    m_pages->addWidget(m_models);
     auto* navRule = new QFrame(central);
     navRule->setFrameShape(QFrame::VLine);
     navRule->setFrameShadow(QFrame::Sunken);
@@ -73,10 +81,36 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_nav->setCurrentRow(0);
     connect(m_chat, &ChatPage::statusMessage, this,
             [this](const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); });
-    connect(m_chat, &ChatPage::workspaceSettingsRequested, this, [this] { showPage(Page::Overview); });
+    // Workspace editor (File > Workspaces…, and the chat page's "workspace settings").
+    auto* wsEditor = new WorkspaceEditor(m_context->network(), m_context->workspaceStore(),
+                                         m_context->secrets(), ws, this);
+    connect(m_chat, &ChatPage::workspaceSettingsRequested, this, [this, wsEditor, ws] {
+        auto* dlg = new WorkspaceDialog(wsEditor, ws->find(ws->current().id), this); // none yet: a new one
+        dlg->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dlg, &WorkspaceDialog::saved, this, [this](const Workspace&, const QString& message) {
+            statusBar()->showMessage(message, 10000);
+        });
+        dlg->open();
+    });
     connect(refresh, &QAction::triggered, m_overview, &WorkspaceOverviewPage::refresh);
+    connect(refresh, &QAction::triggered, this, [this] {
+        if (currentPage() == Page::Models)
+            m_models->refresh(); // F5 on the Models page also fetches the catalog again
+    });
+    connect(m_models, &ModelsPage::chatRequested, this, [this] { showPage(Page::Chat); });
+    connect(m_models, &ModelsPage::statusMessage, this,
+            [this](const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); });
 
     auto* fileMenu = menuBar()->addMenu(tr("&File"));
+    auto* workspacesAction = fileMenu->addAction(tr("&Workspaces…"), this, [this, wsEditor, ws] {
+        auto* dlg = new WorkspaceListDialog(wsEditor, ws, this);
+        dlg->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dlg, &WorkspaceListDialog::statusChanged, this,
+                [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+        dlg->open();
+    });
+    workspacesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    fileMenu->addSeparator();
     auto* quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
     auto* viewMenu = menuBar()->addMenu(tr("&View"));
@@ -86,6 +120,8 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     chatAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_1));
     auto* overviewAction = viewMenu->addAction(tr("&Overview"), this, [this] { showPage(Page::Overview); });
     overviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_2));
+    auto* modelsAction = viewMenu->addAction(tr("&Models"), this, [this] { showPage(Page::Models); });
+    modelsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_3));
     // Ctrl+1…Ctrl+9 switch workspaces.
     for (int i = 0; i < 9; ++i) {
         auto* a = new QAction(this);
@@ -116,8 +152,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     connect(ws->client(), &ApiClient::rateLimitChanged, this, &MainWindow::showRateLimit);
 
     connect(ws, &WorkspaceManager::workspacesChanged, this, &MainWindow::rebuildSelector);
-    connect(m_selector, &QComboBox::activated, this,
-            [this, ws](int index) { ws->select(m_selector->itemData(index).toString()); });
+    // currentIndexChanged alone: `activated` would select the same workspace a second time.
     connect(m_selector, &QComboBox::currentIndexChanged, this, [this, ws](int index) {
         const QString id = m_selector->itemData(index).toString();
         if (!id.isEmpty() && id != ws->current().id)
@@ -138,13 +173,17 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
 
 void MainWindow::showPage(Page page)
 {
-    m_nav->setCurrentRow(page == Page::Chat ? 0 : 1);
+    m_nav->setCurrentRow(page == Page::Chat ? 0 : (page == Page::Overview ? 1 : 2));
     if (page == Page::Chat)
         m_chat->focusComposer();
+    else if (page == Page::Models)
+        m_models->focusSearch();
 }
 
 MainWindow::Page MainWindow::currentPage() const
 {
+    if (m_pages->currentWidget() == m_models)
+        return Page::Models;
     return m_pages->currentWidget() == m_chat ? Page::Chat : Page::Overview;
 }
 

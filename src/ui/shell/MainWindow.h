@@ -1,5 +1,5 @@
 // MainWindow: the application shell — workspace selector in the toolbar, a page list on the left
-// (Chat, the default, and Overview) with the pages beside it, and a status bar
+// (Chat, the default, Overview and Models) with the pages beside it, and a status bar
 // with the connection state and the latest rate-limit figures.
 #pragma once
 
@@ -14,6 +14,7 @@ namespace anyrouter {
 
 class AppContext;
 class ChatPage;
+class ModelsPage;
 class WorkspaceOverviewPage;
 struct RateLimitInfo;
 
@@ -26,11 +27,13 @@ public:
     enum class Page
     {
         Chat,
-        Overview
+        Overview,
+        Models
     };
 
     WorkspaceOverviewPage* overviewPage() const { return m_overview; }
     ChatPage* chatPage() const { return m_chat; }
+    ModelsPage* modelsPage() const { return m_models; }
     void showPage(Page page);
     Page currentPage() const;
     QListWidget* navigation() const { return m_nav; }
@@ -44,6 +47,7 @@ private:
     QComboBox* m_selector;
     WorkspaceOverviewPage* m_overview;
     ChatPage* m_chat;
+    ModelsPage* m_models;
     QListWidget* m_nav;
     QStackedWidget* m_pages;
     QLabel* m_connectionLabel;

@@ -1,0 +1,22 @@
+// CatalogEntry: one model of the catalog as the Models page shows it, with its change marks.
+#pragma once
+
+#include "domain/ModelInfo.h"
+
+#include <QDateTime>
+
+#include <optional>
+
+namespace anyrouter {
+
+// One catalog entry as the page shows it: the model plus what changed since the previous refresh.
+struct CatalogEntry
+{
+    ModelInfo model;
+    QDateTime firstSeenAt;
+    bool isNew = false;        // appeared in the latest refresh (not in the one before)
+    bool priceChanged = false; // input/output/cache price differs from the previous refresh
+    std::optional<double> previousInputPerM, previousOutputPerM;
+};
+
+} // namespace anyrouter
