@@ -9,7 +9,7 @@
 #include "api/RetryPolicy.h"
 #include "app/AppContext.h"
 #include "app/WorkspaceManager.h"
-#include "catalog/CatalogFormat.h"
+#include "common/Format.h"
 #include "catalog/CatalogRepository.h"
 #include "catalog/CostCalculator.h"
 #include "catalog/ModelDetailPane.h"
@@ -558,7 +558,7 @@ void TestModelsPage::changeMarksShowAndFilter()
             QVERIFY(e.priceChanged);
             if (e.previousInputPerM && e.previousInputPerM != e.model.pricing.inputPerM) {
                 // The tooltip names the previous price.
-                QVERIFY2(tip.contains(u"input "_s + catalogformat::pricePerM(e.previousInputPerM) + u" → "_s),
+                QVERIFY2(tip.contains(u"input "_s + format::pricePerM(e.previousInputPerM) + u" → "_s),
                          qPrintable(tip));
                 sawPriceTooltip = true;
             }

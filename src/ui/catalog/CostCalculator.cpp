@@ -1,7 +1,7 @@
 // CostCalculator: token-count arithmetic and conversation re-pricing, shown as text.
 #include "CostCalculator.h"
 
-#include "CatalogFormat.h"
+#include "common/Format.h"
 
 #include <QFormLayout>
 #include <QLabel>
@@ -103,12 +103,12 @@ void CostCalculator::update()
     const QString name = m.name.isEmpty() ? m.id : m.name;
     QString text = tr("%1 input + %2 output tokens on %3: %4")
                        .arg(QLocale().toString(m_input->value()), QLocale().toString(m_output->value()), name,
-                            catalogformat::usd(*tokenCost()));
+                            format::usd(*tokenCost()));
     if (!m.pricing.inputPerM || !m.pricing.outputPerM)
         text +=
             u"\n"_s + tr("The gateway did not give every price of this model; missing prices count as zero.");
     if (m.pricing.perRequest && *m.pricing.perRequest > 0)
-        text += u"\n"_s + tr("Includes %1 per request.").arg(catalogformat::usd(*m.pricing.perRequest));
+        text += u"\n"_s + tr("Includes %1 per request.").arg(format::usd(*m.pricing.perRequest));
     m_result->setText(text);
 
     if (m_conversationTitle.isEmpty() && m_messages.isEmpty()) {
@@ -121,10 +121,10 @@ void CostCalculator::update()
         return;
     }
     QString re = tr("“%1”, %2 with token counts:").arg(m_conversationTitle, replies(int(r.rows.size())));
-    re += u"\n"_s + tr("%1 on the models that answered").arg(catalogformat::usd(r.originalTotal));
+    re += u"\n"_s + tr("%1 on the models that answered").arg(format::usd(r.originalTotal));
     if (r.rowsWithoutOriginalCost > 0)
         re += u" "_s + tr("(%1 without a stored cost not included)").arg(replies(r.rowsWithoutOriginalCost));
-    re += u"\n"_s + tr("%1 on %2").arg(catalogformat::usd(r.targetTotal), name);
+    re += u"\n"_s + tr("%1 on %2").arg(format::usd(r.targetTotal), name);
     if (r.messagesWithoutUsage > 0)
         re += u"\n"_s + tr("%1 without token counts not re-priced.").arg(replies(r.messagesWithoutUsage));
     m_reprice->setText(re);

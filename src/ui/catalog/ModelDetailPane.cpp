@@ -1,7 +1,7 @@
 // ModelDetailPane: the selected model's facts as rich text, and its actions.
 #include "ModelDetailPane.h"
 
-#include "CatalogFormat.h"
+#include "common/Format.h"
 #include "ModelTableModel.h"
 
 #include <QClipboard>
@@ -148,7 +148,7 @@ QStringList ModelDetailPane::priceLines(const ModelInfo& model)
     QStringList lines;
     auto perM = [&](const std::optional<double>& v, const QString& what) {
         if (v)
-            lines << tr("%1 per 1M %2").arg(catalogformat::usd(*v), what);
+            lines << tr("%1 per 1M %2").arg(format::usd(*v), what);
     };
     perM(p.inputPerM, tr("input tokens"));
     perM(p.outputPerM, tr("output tokens"));
@@ -156,9 +156,9 @@ QStringList ModelDetailPane::priceLines(const ModelInfo& model)
     perM(p.cacheWritePerM, tr("cache-write tokens"));
     perM(p.reasoningPerM, tr("internal reasoning tokens"));
     if (p.perRequest)
-        lines << tr("%1 per request").arg(catalogformat::usd(*p.perRequest));
+        lines << tr("%1 per request").arg(format::usd(*p.perRequest));
     if (p.perImage)
-        lines << tr("%1 per image").arg(catalogformat::usd(*p.perImage));
+        lines << tr("%1 per image").arg(format::usd(*p.perImage));
     return lines;
 }
 

@@ -1,7 +1,7 @@
 // ModelTableModel: catalog entries as rows; display text, sort keys and change marks.
 #include "ModelTableModel.h"
 
-#include "CatalogFormat.h"
+#include "common/Format.h"
 
 #include <QColor>
 #include <QHash>
@@ -217,12 +217,12 @@ QString ModelTableModel::markText(const CatalogEntry& e)
     QStringList parts;
     if (e.previousInputPerM != e.model.pricing.inputPerM)
         parts << tr("input %1 → %2 per 1M")
-                     .arg(catalogformat::pricePerM(e.previousInputPerM),
-                          catalogformat::pricePerM(e.model.pricing.inputPerM));
+                     .arg(format::pricePerM(e.previousInputPerM),
+                          format::pricePerM(e.model.pricing.inputPerM));
     if (e.previousOutputPerM != e.model.pricing.outputPerM)
         parts << tr("output %1 → %2 per 1M")
-                     .arg(catalogformat::pricePerM(e.previousOutputPerM),
-                          catalogformat::pricePerM(e.model.pricing.outputPerM));
+                     .arg(format::pricePerM(e.previousOutputPerM),
+                          format::pricePerM(e.model.pricing.outputPerM));
     if (parts.isEmpty())
         return tr("Price changed since the previous refresh");
     return tr("Price changed since the previous refresh: %1").arg(parts.join(u"; "_s));
@@ -250,13 +250,13 @@ QVariant ModelTableModel::data(const QModelIndex& index, int role) const
         case ProviderCol:
             return m.provider.isEmpty() ? m.providerSlug() : m.provider;
         case ContextCol:
-            return catalogformat::tokens(m.contextLength);
+            return format::tokens(m.contextLength);
         case InputCol:
-            return catalogformat::pricePerM(m.pricing.inputPerM);
+            return format::pricePerM(m.pricing.inputPerM);
         case OutputCol:
-            return catalogformat::pricePerM(m.pricing.outputPerM);
+            return format::pricePerM(m.pricing.outputPerM);
         case CacheReadCol:
-            return m.pricing.cacheReadPerM ? catalogformat::pricePerM(m.pricing.cacheReadPerM) : QString();
+            return m.pricing.cacheReadPerM ? format::pricePerM(m.pricing.cacheReadPerM) : QString();
         case InputModalitiesCol:
             return m.inputModalities.join(u", "_s);
         case OutputModalitiesCol:

@@ -1,6 +1,8 @@
 // ChatPage: wiring of sidebar, transcript, composer and session; header figures; export/import.
 #include "ChatPage.h"
 
+#include "common/Format.h"
+
 #include "Composer.h"
 #include "ConversationSettingsDialog.h"
 #include "ConversationSidebar.h"
@@ -36,13 +38,12 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// Costs in the header: sub-millionth amounts would print as zeros, so they say so.
 QString money(double usd)
 {
-    if (usd == 0)
-        return u"$0"_s;
-    if (usd < 0.00001)
-        return u"< $0.00001"_s;
-    return u"$"_s + QLocale().toString(usd, 'f', usd < 0.01 ? 5 : (usd < 1 ? 4 : 2));
+    if (usd > 0 && usd < 0.000001)
+        return u"< $0.000001"_s;
+    return format::usd(usd);
 }
 
 QString compactTokens(qint64 n)

@@ -2,6 +2,8 @@
 // top-left, so a cached layout stays valid when rows above it change height.
 #include "MessageDelegate.h"
 
+#include "common/Format.h"
+
 #include "TranscriptModel.h"
 #include "chat/ChatSession.h"
 
@@ -78,7 +80,7 @@ QString statsLine(const Message& m)
         bits << t;
     }
     if (u.cost)
-        bits << u"$"_s + QString::number(*u.cost, 'f', *u.cost < 0.01 ? 5 : 4);
+        bits << format::usd(*u.cost);
     if (m.ttftMs)
         bits << QObject::tr("TTFT %1 ms").arg(qRound(*m.ttftMs));
     if (m.tokensPerSecond)

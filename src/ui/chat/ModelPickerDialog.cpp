@@ -1,6 +1,8 @@
 // ModelPickerDialog: catalog table, filter, fetch states.
 #include "ModelPickerDialog.h"
 
+#include "common/Format.h"
+
 #include "api/ApiError.h"
 #include "api/CatalogService.h"
 
@@ -61,9 +63,7 @@ private:
 
 QStandardItem* priceItem(const std::optional<double>& perM)
 {
-    auto* item = new QStandardItem(
-        perM ? (*perM == 0 ? QObject::tr("free") : u"$"_s + QLocale().toString(*perM, 'f', 2))
-             : QObject::tr("—"));
+    auto* item = new QStandardItem(format::pricePerM(perM));
     item->setData(perM ? *perM : -1.0, kSortRole);
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;

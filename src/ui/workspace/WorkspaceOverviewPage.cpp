@@ -1,6 +1,7 @@
 #include "WorkspaceOverviewPage.h"
 
 #include "app/WorkspaceManager.h"
+#include "common/Format.h"
 
 #include <QFormLayout>
 #include <QGroupBox>
@@ -26,22 +27,6 @@ QLabel* valueLabel(QWidget* parent, const QString& accessibleName)
     l->setWordWrap(true);
     l->setAccessibleName(accessibleName);
     return l;
-}
-
-// USD the way the gateway bills it: "$12.50", small amounts with more precision ("$0.0042").
-QString money(double usd)
-{
-    const int decimals = usd != 0 && std::abs(usd) < 0.01 ? 4 : 2;
-    return (usd < 0 ? u"-$"_s : u"$"_s) + QLocale().toString(std::abs(usd), 'f', decimals);
-}
-
-QString perMillion(const std::optional<double>& v)
-{
-    if (!v)
-        return QObject::tr("—");
-    if (*v == 0)
-        return QObject::tr("free");
-    return money(*v);
 }
 
 } // namespace
@@ -165,9 +150,9 @@ void WorkspaceOverviewPage::refresh()
             m_credits->setText(r.error.userMessage());
         } else {
             m_balance = r.value.balance;
-            QString text = tr("%1 remaining").arg(money(r.value.balance.value_or(0)));
+            QString text = tr("%1 remaining").arg(format::usd(r.value.balance.value_or(0)));
             if (r.value.totalUsage)
-                text += tr(" · %1 used in total").arg(money(*r.value.totalUsage));
+                text += tr(" · %1 used in total").arg(format::usd(*r.value.totalUsage));
             m_credits->setText(text);
         }
     });
@@ -237,8 +222,8 @@ void WorkspaceOverviewPage::showModels(const QList<ModelInfo>& models)
         name->setToolTip(m->id);
         m_cheapest->setItem(i, 0, name);
         m_cheapest->setItem(i, 1, new QTableWidgetItem(m->provider));
-        m_cheapest->setItem(i, 2, new QTableWidgetItem(perMillion(m->pricing.inputPerM)));
-        m_cheapest->setItem(i, 3, new QTableWidgetItem(perMillion(m->pricing.outputPerM)));
+        m_cheapest->setItem(i, 2, new QTableWidgetItem(format::pricePerM(m->pricing.inputPerM)));
+        m_cheapest->setItem(i, 3, new QTableWidgetItem(format::pricePerM(m->pricing.outputPerM)));
     }
 }
 

@@ -1,12 +1,12 @@
-// CatalogFormat: how the Models page writes prices, token counts and costs, so the table, the
-// detail pane and the calculator agree (and tests can compute the expected text).
+// Format: how the UI writes prices, token counts and costs, so every page (chat header and stats,
+// overview, model picker, Models page) agrees and tests can compute the expected text.
 #pragma once
 
 #include <QString>
 
 #include <optional>
 
-namespace anyrouter::catalogformat {
+namespace anyrouter::format {
 
 // "$3.00", "$0.075", "free", or "—" when the gateway did not say. Prices are USD per 1M tokens.
 QString pricePerM(const std::optional<double>& usdPerM);
@@ -15,4 +15,4 @@ QString usd(double amount);
 // "128K", "1M", "—" for 0 (unknown).
 QString tokens(qint64 count);
 
-} // namespace anyrouter::catalogformat
+} // namespace anyrouter::format

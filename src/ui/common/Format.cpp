@@ -1,19 +1,19 @@
-// CatalogFormat: shared number formatting of the Models page.
-#include "CatalogFormat.h"
+// Format: shared number formatting of the UI.
+#include "Format.h"
 
 #include <QCoreApplication>
 #include <QLocale>
 
-namespace anyrouter::catalogformat {
+namespace anyrouter::format {
 
 using namespace Qt::StringLiterals;
 
 QString pricePerM(const std::optional<double>& usdPerM)
 {
     if (!usdPerM)
-        return QCoreApplication::translate("anyrouter::ModelsPage", "—");
+        return QCoreApplication::translate("anyrouter::Format", "—");
     if (*usdPerM == 0)
-        return QCoreApplication::translate("anyrouter::ModelsPage", "free");
+        return QCoreApplication::translate("anyrouter::Format", "free");
     return usd(*usdPerM);
 }
 
@@ -36,7 +36,7 @@ QString usd(double amount)
 QString tokens(qint64 count)
 {
     if (count <= 0)
-        return QCoreApplication::translate("anyrouter::ModelsPage", "—");
+        return QCoreApplication::translate("anyrouter::Format", "—");
     if (count >= 1'000'000 && count % 1'000'000 == 0)
         return u"%1M"_s.arg(count / 1'000'000);
     if (count >= 1'000'000)
@@ -48,4 +48,4 @@ QString tokens(qint64 count)
     return QLocale().toString(count);
 }
 
-} // namespace anyrouter::catalogformat
+} // namespace anyrouter::format
