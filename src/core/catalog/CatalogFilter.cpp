@@ -81,15 +81,20 @@ bool CatalogFilter::matches(const CatalogEntry& e) const
         return false;
     if (!providers.isEmpty() && !providers.contains(m.providerSlug()))
         return false;
-    if (!containsAll(m.inputModalities, inputModalities) || !containsAll(m.outputModalities, outputModalities) ||
-        !containsAll(m.capabilities, capabilities))
+    if (!containsAll(m.inputModalities, inputModalities) ||
+        !containsAll(m.outputModalities, outputModalities) || !containsAll(m.capabilities, capabilities))
         return false;
-    const QString needle = text.trimmed();
-    if (needle.isEmpty())
+    if (text.isEmpty())
         return true;
-    return m.id.contains(needle, Qt::CaseInsensitive) || m.name.contains(needle, Qt::CaseInsensitive) ||
-           m.provider.contains(needle, Qt::CaseInsensitive) ||
-           m.description.contains(needle, Qt::CaseInsensitive);
+    if (text != m_textSource || m_textSource.isNull()) {
+        m_textSource = text;
+        m_needle = text.trimmed();
+        m_matcher = QStringMatcher(m_needle, Qt::CaseInsensitive);
+    }
+    if (m_needle.isEmpty())
+        return true;
+    return m_matcher.indexIn(m.id) >= 0 || m_matcher.indexIn(m.name) >= 0 ||
+           m_matcher.indexIn(m.provider) >= 0 || m_matcher.indexIn(m.description) >= 0;
 }
 
 bool CatalogFilter::isEmpty() const
@@ -149,7 +154,8 @@ CatalogFilter CatalogFilter::load(const Settings& settings)
 
 void CatalogFilter::save(Settings& settings) const
 {
-    settings.setValue(Settings::Key::CatalogFilterState, QJsonDocument(toJson()).toJson(QJsonDocument::Compact));
+    settings.setValue(Settings::Key::CatalogFilterState,
+                      QJsonDocument(toJson()).toJson(QJsonDocument::Compact));
 }
 
 bool operator==(const CatalogFilter& a, const CatalogFilter& b)

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QSet>
 #include <QString>
+#include <QStringMatcher>
 
 #include <optional>
 
@@ -22,7 +23,8 @@ struct CatalogFilter // all criteria combine (AND); empty = no constraint
     qint64 minContext = 0;
     QSet<QString> inputModalities; // all must be present (e.g. "image")
     QSet<QString> outputModalities;
-    QSet<QString> capabilities; // all must be present (open vocabulary, e.g. "tool_use", "vision", "reasoning")
+    QSet<QString>
+        capabilities; // all must be present (open vocabulary, e.g. "tool_use", "vision", "reasoning")
     bool freeOnly = false;
     bool changedOnly = false; // new or price-changed
 
@@ -35,7 +37,12 @@ struct CatalogFilter // all criteria combine (AND); empty = no constraint
     static CatalogFilter load(const Settings& settings);
     void save(Settings& settings) const;
 
-    friend bool operator==(const CatalogFilter& a, const CatalogFilter& b);
+    friend bool operator==(const CatalogFilter& a, const CatalogFilter& b); // compares the criteria only
+
+    // Cache of matches(), not a criterion: the trimmed text and its case-insensitive Boyer-Moore
+    // matcher, rebuilt when text changes. Makes matches() unsafe to call on one filter from two threads.
+    mutable QString m_textSource, m_needle;
+    mutable QStringMatcher m_matcher;
 };
 
 } // namespace anyrouter

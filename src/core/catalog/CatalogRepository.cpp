@@ -139,7 +139,8 @@ QString CatalogRepository::statusText() const
     if (m_refreshing)
         return haveData ? tr("Refreshing… (catalog from %1)").arg(when) : tr("Loading the catalog…");
     if (m_failed) {
-        const QString reason = m_unreachable ? tr("Gateway unreachable") : tr("Refresh failed: %1").arg(m_failure);
+        const QString reason =
+            m_unreachable ? tr("Gateway unreachable") : tr("Refresh failed: %1").arg(m_failure);
         return haveData ? tr("%1 — showing the catalog from %2").arg(reason, when)
                         : tr("%1 — no stored catalog yet").arg(reason);
     }
@@ -260,19 +261,21 @@ void CatalogRepository::refresh()
     m_refreshing = true;
     emit statusChanged();
     const quint64 generation = m_generation;
-    m_workspaces->catalog()->fetchModels(this, [this, generation, workspaceId](const Result<QList<ModelInfo>>& r) {
-        if (generation != m_generation || workspaceId != m_workspaceId)
-            return; // late answer for a workspace no longer shown
-        if (r.ok()) {
-            applyFetched(workspaceId, r.value);
-            finishRefresh(false, {});
-        } else {
-            m_unreachable = r.error.category() == ApiError::Category::Network ||
-                            r.error.category() == ApiError::Category::Timeout;
-            qCInfo(lcCatalog) << "catalog refresh failed:" << ApiError::categoryName(r.error.category());
-            finishRefresh(true, r.unsupported ? tr("the gateway does not list models") : r.error.userMessage());
-        }
-    });
+    m_workspaces->catalog()->fetchModels(
+        this, [this, generation, workspaceId](const Result<QList<ModelInfo>>& r) {
+            if (generation != m_generation || workspaceId != m_workspaceId)
+                return; // late answer for a workspace no longer shown
+            if (r.ok()) {
+                applyFetched(workspaceId, r.value);
+                finishRefresh(false, {});
+            } else {
+                m_unreachable = r.error.category() == ApiError::Category::Network ||
+                                r.error.category() == ApiError::Category::Timeout;
+                qCInfo(lcCatalog) << "catalog refresh failed:" << ApiError::categoryName(r.error.category());
+                finishRefresh(true,
+                              r.unsupported ? tr("the gateway does not list models") : r.error.userMessage());
+            }
+        });
 }
 
 void CatalogRepository::finishRefresh(bool failed, const QString& failure)
@@ -364,8 +367,8 @@ void CatalogRepository::saveMarks(const QString& workspaceId) const
         return;
     }
     QSaveFile file(marksPath(workspaceId));
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(doc).toJson(QJsonDocument::Compact)) < 0 ||
-        !file.commit())
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QJsonDocument(doc).toJson(QJsonDocument::Compact)) < 0 || !file.commit())
         qCWarning(lcCatalog) << "cannot save catalog change marks:" << file.errorString();
 }
 

@@ -30,7 +30,8 @@ public:
     const QList<CatalogEntry>& entries() const;
     QDateTime fetchedAt() const; // of the data shown (cache or live); invalid when nothing is shown
     bool isRefreshing() const;
-    QString statusText() const; // "Updated 5 min ago", "Gateway unreachable — showing the catalog from <time>" ...
+    QString
+    statusText() const; // "Updated 5 min ago", "Gateway unreachable — showing the catalog from <time>" ...
     bool lastRefreshFailed() const;
     std::optional<CatalogEntry> find(const QString& id) const;
     QStringList providers() const;    // provider slugs, sorted
@@ -69,7 +70,7 @@ private:
     bool m_failed = false;
     bool m_unreachable = false; // the last failure was the network, not an answer
     QString m_failure;          // why the last refresh failed, for the status line
-    quint64 m_generation = 0; // guards against late replies for another workspace
+    quint64 m_generation = 0;   // guards against late replies for another workspace
     QString m_marksDir;
 };
 

@@ -26,7 +26,7 @@ struct RepriceResult
     QList<RepriceRow> rows;
     double originalTotal = 0; // sum of the stored costs that are known
     double targetTotal = 0;
-    int messagesWithoutUsage = 0; // assistant messages without token counts (not re-priced)
+    int messagesWithoutUsage = 0;    // assistant messages without token counts (not re-priced)
     int rowsWithoutOriginalCost = 0; // re-priced rows whose original cost was not stored
 };
 // Assistant messages with token counts become rows; other assistant messages are counted as without usage.
