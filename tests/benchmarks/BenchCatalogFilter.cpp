@@ -58,6 +58,7 @@ int main(int argc, char** argv)
         e.model = CatalogService::parseModel(raws.constLast());
         e.isNew = m.index % 97 == 0;
         e.priceChanged = m.index % 53 == 0;
+        e.updateSearchText(); // as CatalogRepository does
         entries.append(std::move(e));
     }
     std::printf("catalog: %lld models\n", qlonglong(entries.size()));

@@ -17,6 +17,15 @@ struct CatalogEntry
     bool isNew = false;        // appeared in the latest refresh (not in the one before)
     bool priceChanged = false; // input/output/cache price differs from the previous refresh
     std::optional<double> previousInputPerM, previousOutputPerM;
+    // Lower-cased id, name, provider and description, filled by CatalogRepository so the text
+    // filter scans one string case-sensitively (much faster). Empty: CatalogFilter scans the fields.
+    QString searchText;
+    void updateSearchText()
+    {
+        searchText = QString(model.id + QLatin1Char('\n') + model.name + QLatin1Char('\n') + model.provider +
+                             QLatin1Char('\n') + model.description)
+                         .toLower();
+    }
 };
 
 } // namespace anyrouter

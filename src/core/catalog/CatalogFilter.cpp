@@ -25,6 +25,16 @@ bool containsAll(const QStringList& have, const QSet<QString>& wanted)
     return true;
 }
 
+// providerSlug() allocates a section per call; this compares the id's prefix in place.
+bool hasProvider(const QString& id, const QSet<QString>& slugs)
+{
+    for (const QString& slug : slugs) {
+        if (id.size() > slug.size() && id.at(slug.size()) == u'/' && id.startsWith(slug))
+            return true;
+    }
+    return false;
+}
+
 bool isFreeModel(const ModelInfo& m)
 {
     if (m.id.endsWith(u":free"))
@@ -79,7 +89,7 @@ bool CatalogFilter::matches(const CatalogEntry& e) const
         return false;
     if (freeOnly && !isFreeModel(m))
         return false;
-    if (!providers.isEmpty() && !providers.contains(m.providerSlug()))
+    if (!providers.isEmpty() && !hasProvider(m.id, providers))
         return false;
     if (!containsAll(m.inputModalities, inputModalities) ||
         !containsAll(m.outputModalities, outputModalities) || !containsAll(m.capabilities, capabilities))
@@ -89,10 +99,19 @@ bool CatalogFilter::matches(const CatalogEntry& e) const
     if (text != m_textSource || m_textSource.isNull()) {
         m_textSource = text;
         m_needle = text.trimmed();
+        m_lowerNeedle = m_needle.toLower();
         m_matcher = QStringMatcher(m_needle, Qt::CaseInsensitive);
     }
     if (m_needle.isEmpty())
         return true;
+    if (!e.searchText.isEmpty())
+        return e.searchText.contains(m_lowerNeedle);
+    // Boyer-Moore pays off only for longer needles; the first keystrokes scan directly.
+    if (m_needle.size() <= 3)
+        return m.id.contains(m_needle, Qt::CaseInsensitive) ||
+               m.name.contains(m_needle, Qt::CaseInsensitive) ||
+               m.provider.contains(m_needle, Qt::CaseInsensitive) ||
+               m.description.contains(m_needle, Qt::CaseInsensitive);
     return m_matcher.indexIn(m.id) >= 0 || m_matcher.indexIn(m.name) >= 0 ||
            m_matcher.indexIn(m.provider) >= 0 || m_matcher.indexIn(m.description) >= 0;
 }

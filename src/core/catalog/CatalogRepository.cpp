@@ -220,6 +220,7 @@ void CatalogRepository::loadCache(const QString& workspaceId)
                 e.model = CatalogService::parseModel(raw);
                 deriveCapabilities(e.model);
                 e.firstSeenAt = cached->firstSeenAt.value(e.model.id);
+                e.updateSearchText();
                 m_entries.append(std::move(e));
             }
             m_fetchedAt = cached->fetchedAt;
@@ -322,6 +323,7 @@ void CatalogRepository::applyFetched(const QString& workspaceId, const QList<Mod
             e.firstSeenAt = fetchedAt;
             e.isNew = !firstEver;
         }
+        e.updateSearchText();
         raws.append(model.raw);
         next.append(std::move(e));
     }

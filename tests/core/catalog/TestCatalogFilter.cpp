@@ -54,6 +54,8 @@ private slots:
     void matches_data();
     void matches();
     void emptyFilterMatchesEverything();
+    void preparedSearchTextAgrees_data();
+    void preparedSearchTextAgrees();
     void jsonRoundTrip_data();
     void jsonRoundTrip();
     void fromJsonToleratesGarbage();
@@ -217,6 +219,32 @@ void TestCatalogFilter::emptyFilterMatchesEverything()
     CatalogFilter g;
     g.text = u"x"_s;
     QVERIFY(!g.isEmpty());
+}
+
+void TestCatalogFilter::preparedSearchTextAgrees_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("expected");
+    QTest::newRow("description, other case") << u"CODING"_s << true;
+    QTest::newRow("id") << u"gpt-x"_s << true;
+    QTest::newRow("provider display") << u"OpenAI"_s << true;
+    QTest::newRow("name") << u"GPT-X"_s << true;
+    QTest::newRow("across fields") << u"gpt-xopenai"_s << false;
+    QTest::newRow("no hit") << u"llama"_s << false;
+}
+
+// The repository prepares a lower-cased haystack per entry; both paths must give the same answer.
+void TestCatalogFilter::preparedSearchTextAgrees()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, expected);
+    CatalogFilter f;
+    f.text = text;
+    CatalogEntry prepared = paid();
+    prepared.updateSearchText();
+    QVERIFY(!prepared.searchText.isEmpty());
+    QCOMPARE(f.matches(paid()), expected);
+    QCOMPARE(f.matches(prepared), expected);
 }
 
 void TestCatalogFilter::jsonRoundTrip_data()
