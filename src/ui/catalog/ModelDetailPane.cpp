@@ -1,8 +1,8 @@
 // ModelDetailPane: the selected model's facts as rich text, and its actions.
 #include "ModelDetailPane.h"
 
-#include "common/Format.h"
 #include "ModelTableModel.h"
+#include "common/Format.h"
 
 #include <QClipboard>
 #include <QGridLayout>
