@@ -429,19 +429,26 @@ void ConversationSidebar::showContextMenu(const QPoint& pos)
 {
     const QModelIndex idx = m_list->indexAt(pos);
     const qint64 id = m_model->conversationId(idx);
-    QMenu menu(this);
-    menu.addAction(tr("New chat"), this, &ConversationSidebar::newChatRequested);
+    // popup(), not exec(): no nested event loop while replies stream and the list reloads; actions
+    // therefore look the row up by id when they run, never through an index taken before.
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(tr("New chat"), this, &ConversationSidebar::newChatRequested);
     if (id) {
         const bool pinned = idx.data(ConversationListModel::PinnedRole).toBool();
-        menu.addSeparator();
-        menu.addAction(tr("Open"), this, [this, idx] { activateRow(idx); });
-        menu.addAction(tr("Rename\tF2"), this, [this, id] { renameConversation(id); });
-        menu.addAction(pinned ? tr("Unpin\tCtrl+P") : tr("Pin\tCtrl+P"), this,
-                       [this, id, pinned] { setPinned(id, !pinned); });
-        menu.addSeparator();
-        menu.addAction(tr("Delete\tDel"), this, [this, id] { deleteConversation(id); });
+        menu->addSeparator();
+        menu->addAction(tr("Open"), this, [this, id] {
+            const QModelIndex current = m_model->indexOfConversation(id);
+            if (current.isValid())
+                activateRow(current);
+        });
+        menu->addAction(tr("Rename\tF2"), this, [this, id] { renameConversation(id); });
+        menu->addAction(pinned ? tr("Unpin\tCtrl+P") : tr("Pin\tCtrl+P"), this,
+                        [this, id, pinned] { setPinned(id, !pinned); });
+        menu->addSeparator();
+        menu->addAction(tr("Delete\tDel"), this, [this, id] { deleteConversation(id); });
     }
-    menu.exec(m_list->viewport()->mapToGlobal(pos));
+    menu->popup(m_list->viewport()->mapToGlobal(pos));
 }
 
 } // namespace anyrouter
