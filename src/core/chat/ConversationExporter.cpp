@@ -221,28 +221,14 @@ void insertIfNotEmpty(QJsonObject& o, const QString& key, const QString& value)
 
 } // namespace
 
-QList<Message> ConversationExporter::visibleThread(const QList<Message>& messages)
+QList<Message> ConversationExporter::visibleThread(const QList<Message>& messages,
+                                                   const QJsonObject& selection)
 {
     const bool stored =
         std::any_of(messages.cbegin(), messages.cend(), [](const Message& m) { return m.id != 0; });
     if (!stored)
         return messages; // not saved yet, so no links to follow: the list is the thread
-    // The chat pane's default: the newest root, then the newest child at every fork.
-    const QList<int> parents = parentIndexes(messages);
-    QHash<int, int> newestChild; // parent index (-1 = roots) -> index of its newest child
-    for (int i = 0; i < messages.size(); ++i) {
-        const int p = parents.at(i);
-        const auto it = newestChild.constFind(p);
-        if (it == newestChild.cend() || messages.at(i).id >= messages.at(*it).id)
-            newestChild.insert(p, i);
-    }
-    QList<Message> thread;
-    QList<bool> seen(messages.size(), false);
-    for (int i = newestChild.value(-1, -1); i >= 0 && !seen.at(i); i = newestChild.value(i, -1)) {
-        seen[i] = true; // a corrupt parent cycle ends the walk instead of looping
-        thread.append(messages.at(i));
-    }
-    return thread;
+    return ConversationThread(messages, selection).visible();
 }
 
 QString ConversationExporter::toMarkdown(const Conversation& conversation, const QList<Message>& messages)
@@ -270,11 +256,7 @@ QString ConversationExporter::toMarkdown(const Conversation& conversation, const
         siblings[m.parentId].append(m.id);
 
     // The thread the user is looking at: their chosen version at every fork.
-    const bool stored =
-        std::any_of(messages.cbegin(), messages.cend(), [](const Message& m) { return m.id != 0; });
-    const QList<Message> thread = stored
-                                      ? ConversationThread(messages, conversation.threadSelection).visible()
-                                      : visibleThread(messages);
+    const QList<Message> thread = visibleThread(messages, conversation.threadSelection);
     for (const Message& m : thread) {
         md += u"## "_s + roleHeading(m);
         const QList<qint64> versions = siblings.value(m.parentId);

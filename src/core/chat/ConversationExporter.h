@@ -56,10 +56,10 @@ public:
     // `messages` is the conversation's messages as ConversationStore::messages() returns them.
     static QString toMarkdown(const Conversation& conversation, const QList<Message>& messages);
 
-    // The thread a reader sees, root first: the newest root, then at every fork the newest child
-    // (the chat pane's default choice of versions); other versions are left out. A list of unsaved
-    // messages (all ids 0) is returned as is.
-    static QList<Message> visibleThread(const QList<Message>& messages);
+    // The thread a reader sees, root first (ConversationThread): the version chosen in `selection`
+    // at every fork, else the newest; other versions are left out. A list of unsaved messages (all
+    // ids 0) is returned as is.
+    static QList<Message> visibleThread(const QList<Message>& messages, const QJsonObject& selection = {});
 
     // The lossless export (see the format above). Pretty-printed UTF-8.
     static QByteArray toJson(const Conversation& conversation, const QList<Message>& messages);

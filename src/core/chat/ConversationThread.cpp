@@ -22,10 +22,17 @@ void ConversationThread::rebuildIndex()
               [](const Message& a, const Message& b) { return a.id < b.id; });
     m_indexById.clear();
     m_children.clear();
-    for (int i = 0; i < m_messages.size(); ++i) {
+    for (int i = 0; i < m_messages.size(); ++i)
         m_indexById.insert(m_messages[i].id, i);
-        m_children[m_messages[i].parentId].append(m_messages[i].id);
-    }
+    for (const Message& m : std::as_const(m_messages))
+        m_children[effectiveParent(m)].append(m.id);
+}
+
+qint64 ConversationThread::effectiveParent(const Message& m) const
+{
+    // A parent that is missing (partial import, corrupt row) or the message itself makes it a root:
+    // such a message stays visible instead of silently dropping out of the thread.
+    return m.parentId != m.id && m_indexById.contains(m.parentId) ? m.parentId : 0;
 }
 
 void ConversationThread::setSelection(const QJsonObject& selection)
@@ -85,7 +92,7 @@ ConversationThread::Version ConversationThread::versionOf(qint64 messageId) cons
     const Message* m = find(messageId);
     if (!m)
         return v;
-    const QList<qint64> kids = m_children.value(m->parentId);
+    const QList<qint64> kids = m_children.value(effectiveParent(*m));
     const int i = int(kids.indexOf(messageId));
     v.count = int(kids.size());
     v.index = i + 1;
@@ -97,7 +104,7 @@ ConversationThread::Version ConversationThread::versionOf(qint64 messageId) cons
 void ConversationThread::select(qint64 messageId)
 {
     if (const Message* m = find(messageId))
-        m_selected.insert(m->parentId, messageId);
+        m_selected.insert(effectiveParent(*m), messageId);
 }
 
 const Message* ConversationThread::find(qint64 id) const

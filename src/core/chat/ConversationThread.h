@@ -41,6 +41,7 @@ public:
 
 private:
     void rebuildIndex();
+    qint64 effectiveParent(const Message& m) const;
     qint64 chosenChild(qint64 parentId) const;
 
     QList<Message> m_messages;

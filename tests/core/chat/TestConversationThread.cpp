@@ -36,6 +36,7 @@ private slots:
     void versionNumbers();
     void selectionRoundTripsAndDropsDefaults();
     void corruptCycleDoesNotHang();
+    void danglingParentIsARoot();
 };
 
 void TestConversationThread::visiblePath_data()
@@ -105,9 +106,19 @@ void TestConversationThread::selectionRoundTripsAndDropsDefaults()
 
 void TestConversationThread::corruptCycleDoesNotHang()
 {
-    // 1 -> 2 -> 1 cannot be reached from the root, and a self-parented row is ignored.
+    // 1 -> 2 -> 1 cannot be reached from a root; a self-parented row counts as a root (the newest).
     ConversationThread t({msg(1, 2), msg(2, 1), msg(3, 0), msg(4, 4)}, {});
+    QCOMPARE(ids(t.visible()), (QList<qint64>{4}));
+    t.select(3);
     QCOMPARE(ids(t.visible()), (QList<qint64>{3}));
+    QCOMPARE(t.versionOf(3).count, 2);
+}
+
+void TestConversationThread::danglingParentIsARoot()
+{
+    // A reply whose prompt is missing (partial import) stays visible rather than vanishing.
+    ConversationThread t({msg(4, 99), msg(5, 4)}, {});
+    QCOMPARE(ids(t.visible()), (QList<qint64>{4, 5}));
 }
 
 QTEST_GUILESS_MAIN(TestConversationThread)
