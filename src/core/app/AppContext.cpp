@@ -7,6 +7,7 @@
 #include "storage/SecretStore.h"
 #include "storage/Settings.h"
 #include "storage/UsageLedger.h"
+#include "storage/BalanceHistory.h"
 #include "storage/WorkspaceStore.h"
 
 #include <QLockFile>
@@ -43,6 +44,7 @@ bool AppContext::open(QString* error)
     m_conversations = std::make_unique<ConversationStore>(*m_db);
     m_ledger = std::make_unique<UsageLedger>(*m_db);
     m_catalogCache = std::make_unique<CatalogCache>(*m_db);
+    m_balanceHistory = std::make_unique<BalanceHistory>(*m_db);
     m_workspaceStore = std::make_unique<WorkspaceStore>(*m_db);
     // QLockFile notices a lock left by a dead process (same host, pid gone) and takes it over, so a
     // crash never blocks recovery on the next start.

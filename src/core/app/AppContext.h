@@ -14,6 +14,7 @@ class QNetworkAccessManager;
 
 namespace anyrouter {
 
+class BalanceHistory;
 class CatalogCache;
 class ConversationStore;
 class Database;
@@ -48,6 +49,7 @@ public:
     ConversationStore* conversations() const { return m_conversations.get(); }
     UsageLedger* ledger() const { return m_ledger.get(); }
     CatalogCache* catalogCache() const { return m_catalogCache.get(); }
+    BalanceHistory* balanceHistory() const { return m_balanceHistory.get(); }
     WorkspaceStore* workspaceStore() const { return m_workspaceStore.get(); }
     Settings* settings() const { return m_settings.get(); }
     SecretStore* secrets() const { return m_secrets.get(); }
@@ -60,6 +62,7 @@ private:
     std::unique_ptr<ConversationStore> m_conversations;
     std::unique_ptr<UsageLedger> m_ledger;
     std::unique_ptr<CatalogCache> m_catalogCache;
+    std::unique_ptr<BalanceHistory> m_balanceHistory;
     std::unique_ptr<WorkspaceStore> m_workspaceStore;
     std::unique_ptr<Settings> m_settings;
     std::unique_ptr<SecretStore> m_secrets;
