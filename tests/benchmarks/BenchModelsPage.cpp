@@ -1,9 +1,9 @@
 // bench_models_page: the Models page's first paint from the local cache with the simulator's
-// 10,000-model catalog — time from ModelsPage construction (which loads the cache, builds the table
-// model, filters and sorts it) to the table viewport's first finished paint — plus the page-level
-// re-filter cost (proxy invalidation + re-sort + count) for a sequence of keystrokes and filter
-// changes. The gateway is stopped before measuring, so only the cache path is timed.
-// Usage: bench_models_page [--runs N] [--models N]; offscreen unless QT_QPA_PLATFORM says otherwise.
+// 10,000-model catalog — time from ModelsPage construction (the cache is read on the catalog worker,
+// first screenful first) to the table viewport's first finished paint with rows in it, and to all rows — plus
+// the page-level re-filter cost (proxy invalidation + re-sort + count) for a sequence of keystrokes and
+// filter changes. The gateway is stopped before measuring, so only the cache path is timed. Usage:
+// bench_models_page [--runs N] [--models N]; offscreen unless QT_QPA_PLATFORM says otherwise.
 #include "api/RetryPolicy.h"
 #include "app/AppContext.h"
 #include "app/WorkspaceManager.h"
@@ -47,18 +47,19 @@ Stats stats(QList<double> v)
     return {v.at(v.size() / 2), v.at(qMin<qsizetype>(v.size() - 1, qsizetype(v.size() * 0.95))), v.last()};
 }
 
-// Stops the clock at the first Paint event the table's viewport finishes.
+// Stops the clock at the first Paint event the table's viewport finishes with rows in it.
 class PaintProbe : public QObject
 {
 public:
     QElapsedTimer* timer = nullptr;
     double paintedAtMs = -1;
     QEventLoop* loop = nullptr;
+    std::function<bool()> hasRows;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override
     {
-        if (event->type() == QEvent::Paint && paintedAtMs < 0) {
+        if (event->type() == QEvent::Paint && paintedAtMs < 0 && hasRows()) {
             static_cast<QWidget*>(watched)->removeEventFilter(this);
             // Let the paint itself run, then read the clock.
             const bool handled = watched->event(event);
@@ -139,7 +140,7 @@ int main(int argc, char** argv)
     ctx.workspaces()->client()->setRetryPolicy(none);
     std::printf("catalog: %d models (cache)\n", cached);
 
-    QList<double> firstPaint, constructOnly;
+    QList<double> firstPaint, constructOnly, allRows, longestGap;
     for (int i = 0; i < runs + 1; ++i) { // the first run warms caches and is not counted
         QElapsedTimer timer;
         PaintProbe probe;
@@ -148,6 +149,7 @@ int main(int argc, char** argv)
         probe.loop = &loop;
         timer.start();
         ModelsPage page(&ctx);
+        probe.hasRows = [&page] { return page.tableModel()->rowCount() > 0; };
         const double constructed = double(timer.nsecsElapsed()) / 1e6;
         page.table()->viewport()->installEventFilter(&probe);
         page.resize(1300, 800);
@@ -156,7 +158,21 @@ int main(int argc, char** argv)
             QTimer::singleShot(5000, &loop, &QEventLoop::quit);
             loop.exec();
         }
-        if (page.tableModel()->rowCount() != cached || probe.paintedAtMs < 0) {
+        // Then the rest of the list; meanwhile the GUI thread's longest stretch without returning to
+        // its event loop (a 2 ms ticker) — the cache is parsed on the worker, the GUI only swaps.
+        double lastTick = double(timer.nsecsElapsed()) / 1e6, gap = 0;
+        QTimer ticker;
+        ticker.setInterval(2);
+        QObject::connect(&ticker, &QTimer::timeout, [&] {
+            const double now = double(timer.nsecsElapsed()) / 1e6;
+            gap = std::max(gap, now - lastTick);
+            lastTick = now;
+        });
+        ticker.start();
+        const bool complete = waitFor([&] { return !page.repository()->isLoading(); }, 10000);
+        const double allAt = double(timer.nsecsElapsed()) / 1e6;
+        ticker.stop();
+        if (!complete || page.tableModel()->rowCount() != cached || probe.paintedAtMs < 0) {
             std::fprintf(stderr, "run %d: %d rows, painted %.1f\n", i, page.tableModel()->rowCount(),
                          probe.paintedAtMs);
             return 1;
@@ -164,30 +180,26 @@ int main(int argc, char** argv)
         if (i > 0) {
             firstPaint << probe.paintedAtMs;
             constructOnly << constructed;
+            allRows << allAt;
+            longestGap << gap;
         }
     }
-    // The repository's synchronous cache load alone (no widgets): the core's share of first paint.
-    QList<double> repoOnly;
-    for (int i = 0; i < runs; ++i) {
-        CatalogRepository repo(ctx.workspaces(), ctx.catalogCache());
-        QElapsedTimer t;
-        t.start();
-        repo.loadForCurrentWorkspace();
-        repoOnly << double(t.nsecsElapsed()) / 1e6;
-        if (repo.entries().size() != cached)
-            return 1;
-    }
-    const Stats ro = stats(repoOnly);
-    const Stats fp = stats(firstPaint), co = stats(constructOnly);
-    std::printf("first paint from cache: median %.1f ms, p95 %.1f ms, max %.1f ms (goal <= 100 ms)\n",
+    const Stats fp = stats(firstPaint), co = stats(constructOnly), ar = stats(allRows),
+                lg = stats(longestGap);
+    std::printf("first paint from cache (rows on screen): median %.1f ms, p95 %.1f ms, max %.1f ms (goal <= "
+                "100 ms)\n",
                 fp.median, fp.p95, fp.max);
-    std::printf("  of which construction + cache load: median %.1f ms\n", co.median);
-    std::printf("  of which CatalogRepository::loadForCurrentWorkspace() alone: median %.1f ms\n", ro.median);
+    std::printf("  of which page construction: median %.1f ms\n", co.median);
+    std::printf("  all %d rows shown: median %.1f ms, p95 %.1f ms\n", cached, ar.median, ar.p95);
+    std::printf("  longest GUI-thread stall while the rest loaded: median %.1f ms, max %.1f ms\n", lg.median,
+                lg.max);
 
     // Page-level re-filter: what one keystroke or click costs, through the proxy (filter + sort).
     ModelsPage page(&ctx);
     page.resize(1300, 800);
     page.show();
+    if (!waitFor([&] { return !page.repository()->isLoading(); }, 10000))
+        return 1;
     QCoreApplication::processEvents();
     const QStringList providers = page.repository()->providers();
     QList<CatalogFilter> steps;

@@ -69,6 +69,7 @@ private slots:
     void exportAndImportRoundTrip();
     void copyLastReplyShortcut();
     void workspaceSwitchRefiltersAndOpensLatest();
+    void newWorkspaceDefaultModelReachesTheNextChat();
     void headerEstimatesTheNextMessage();
     void enterSendsCanBeTurnedOff();
     void listModelGroupsByDate_data();
@@ -677,6 +678,24 @@ void TestChatPage::workspaceSwitchRefiltersAndOpensLatest()
     // Back: the demo workspace's latest opens; an empty workspace would get an empty chat.
     QVERIFY(ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
     QCOMPARE(page->currentConversationId(), a);
+}
+
+// "Set as workspace default" on the Models page changes the workspace, not the chat page: the next
+// new chat must use it without a workspace switch.
+void TestChatPage::newWorkspaceDefaultModelReachesTheNextChat()
+{
+    auto ctx = makeContext();
+    auto page = makePage(ctx.get());
+    const QString model = u"anthropic/claude-haiku-4.5"_s;
+    QVERIFY(page->currentModel() != model);
+    QVERIFY(ctx->workspaces()->setDefaultModel(WorkspaceManager::demoWorkspaceId(), model));
+    page->newChat();
+    QCOMPARE(page->currentModel(), model);
+    typeAndSend(page.get(), u"Default [[tokens=5]]"_s);
+    const Message reply = waitForReply(page.get());
+    QCOMPARE(reply.status, MessageStatus::Complete);
+    QCOMPARE(reply.model, model); // what the simulator says served it
+    QCOMPARE(ctx->conversations()->conversation(page->currentConversationId())->model, model);
 }
 
 void TestChatPage::headerEstimatesTheNextMessage()

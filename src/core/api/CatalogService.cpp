@@ -102,23 +102,35 @@ std::optional<qint64> CatalogService::parseCount(const QJsonDocument& doc)
     return std::nullopt;
 }
 
+void CatalogService::parseModelList(const QByteArray& body, AnyRouterPriceUnit unit,
+                                    Result<QList<ModelInfo>>& out)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (doc.isNull()) {
+        out.error = ApiError::badResponse(tr("The model list is not valid JSON."));
+        return;
+    }
+    const QList<QJsonObject> objs = modelObjects(doc);
+    out.value.reserve(objs.size());
+    for (const QJsonObject& o : objs)
+        out.value.append(parseModel(o, unit));
+}
+
 void CatalogService::fetchModels(QObject* context, ResultCallback<QList<ModelInfo>> cb)
 {
     ApiReply* reply = m_client->get(u"/models"_s, KeyRole::Inference);
     const auto unit = m_unit;
     deliver<QList<ModelInfo>>(
         reply, context, false,
-        [unit](const ApiReply& r, Result<QList<ModelInfo>>& res) {
-            const QJsonDocument doc = r.json();
-            if (doc.isNull()) {
-                res.error = ApiError::badResponse(tr("The model list is not valid JSON."));
-                return;
-            }
-            const QList<QJsonObject> objs = modelObjects(doc);
-            res.value.reserve(objs.size());
-            for (const QJsonObject& o : objs)
-                res.value.append(parseModel(o, unit));
-        },
+        [unit](const ApiReply& r, Result<QList<ModelInfo>>& res) { parseModelList(r.body(), unit, res); },
+        std::move(cb));
+}
+
+void CatalogService::fetchModelsBody(QObject* context, ResultCallback<QByteArray> cb)
+{
+    ApiReply* reply = m_client->get(u"/models"_s, KeyRole::Inference);
+    deliver<QByteArray>(
+        reply, context, false, [](const ApiReply& r, Result<QByteArray>& res) { res.value = r.body(); },
         std::move(cb));
 }
 

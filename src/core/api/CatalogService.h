@@ -23,10 +23,18 @@ public:
     explicit CatalogService(ApiClient* client, QObject* parent = nullptr);
 
     void fetchModels(QObject* context, ResultCallback<QList<ModelInfo>> cb);
+    // The /models body unparsed, for callers that parse a large list off the GUI thread with
+    // parseModelList(); same errors as fetchModels() except a body that is not JSON.
+    void fetchModelsBody(QObject* context, ResultCallback<QByteArray> cb);
     void fetchModel(const QString& id, QObject* context, ResultCallback<ModelInfo> cb);
     void fetchCount(QObject* context, ResultCallback<qint64> cb);
 
     void setAnyRouterPriceUnit(AnyRouterPriceUnit u) { m_unit = u; }
+    AnyRouterPriceUnit anyRouterPriceUnit() const { return m_unit; }
+
+    // A /models body into models; a body that is not JSON sets a bad-response error.
+    static void parseModelList(const QByteArray& body, AnyRouterPriceUnit unit,
+                               Result<QList<ModelInfo>>& out);
 
     static QList<QJsonObject> modelObjects(const QJsonDocument& doc);
     static ModelInfo parseModel(const QJsonObject& o, AnyRouterPriceUnit unit = AnyRouterPriceUnit::Per1K);

@@ -85,7 +85,22 @@ bool CatalogCache::store(const QString& workspaceId, const QList<QJsonObject>& r
     return m_db.commit();
 }
 
-std::optional<CachedCatalog> CatalogCache::load(const QString& workspaceId) const
+QString CatalogCache::databasePath() const
+{
+    return m_db.filePath();
+}
+
+qsizetype CatalogCache::count(const QString& workspaceId) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(u"SELECT COUNT(*) FROM catalog_cache WHERE workspace_id = ?"_s);
+    q.addBindValue(sql::text(workspaceId));
+    if (!sql::exec(q, "count catalog cache") || !q.next())
+        return 0;
+    return q.value(0).toLongLong();
+}
+
+std::optional<CachedCatalog> CatalogCache::load(const QString& workspaceId, qsizetype limit) const
 {
     QSqlQuery q(m_db.connection());
     q.setForwardOnly(true);
@@ -98,8 +113,10 @@ std::optional<CachedCatalog> CatalogCache::load(const QString& workspaceId) cons
     q.finish();
 
     q.prepare(
-        u"SELECT model_id, raw, first_seen_at FROM catalog_cache WHERE workspace_id = ? ORDER BY position"_s);
+        u"SELECT model_id, raw, first_seen_at FROM catalog_cache WHERE workspace_id = ? ORDER BY position"
+        " LIMIT ?"_s);
     q.addBindValue(sql::text(workspaceId));
+    q.addBindValue(qint64(limit)); // SQLite: a negative LIMIT is no limit
     if (!sql::exec(q, "read catalog cache"))
         return std::nullopt;
     while (q.next()) {

@@ -4,6 +4,7 @@
 #include <QCheckBox>
 #include <QDoubleValidator>
 #include <QFormLayout>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -40,18 +41,27 @@ QSet<QString> checkedNames(const QListWidget* list)
 }
 
 // Rebuilds the list from the offered names plus the checked ones (never drop what the user chose).
-void fillCheckList(QListWidget* list, QStringList names, const QSet<QString>& checked)
+// labels: what to show for a name (provider display names); the name itself stays the item's data.
+void fillCheckList(QListWidget* list, QStringList names, const QSet<QString>& checked,
+                   const QHash<QString, QString>& labels = {})
 {
     for (const QString& c : checked) {
         if (!names.contains(c))
             names.append(c);
     }
-    std::sort(names.begin(), names.end(),
-              [](const QString& a, const QString& b) { return a.compare(b, Qt::CaseInsensitive) < 0; });
+    const auto label = [&labels](const QString& name) {
+        const QString l = labels.value(name);
+        return l.isEmpty() ? name : l;
+    };
+    std::sort(names.begin(), names.end(), [&label](const QString& a, const QString& b) {
+        return label(a).compare(label(b), Qt::CaseInsensitive) < 0;
+    });
     list->clear();
     for (const QString& name : std::as_const(names)) {
-        auto* item = new QListWidgetItem(name, list);
+        auto* item = new QListWidgetItem(label(name), list);
         item->setData(Qt::UserRole, name);
+        if (label(name) != name)
+            item->setToolTip(name);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
         item->setCheckState(checked.contains(name) ? Qt::Checked : Qt::Unchecked);
     }
@@ -60,9 +70,13 @@ void fillCheckList(QListWidget* list, QStringList names, const QSet<QString>& ch
 void setChecked(QListWidget* list, const QSet<QString>& checked)
 {
     QStringList names;
-    for (int i = 0; i < list->count(); ++i)
-        names << list->item(i)->data(Qt::UserRole).toString();
-    fillCheckList(list, names, checked);
+    QHash<QString, QString> labels;
+    for (int i = 0; i < list->count(); ++i) {
+        const QString name = list->item(i)->data(Qt::UserRole).toString();
+        names << name;
+        labels.insert(name, list->item(i)->text());
+    }
+    fillCheckList(list, names, checked, labels);
 }
 
 std::optional<double> priceFrom(const QLineEdit* edit)
@@ -178,10 +192,11 @@ void ModelFilterPanel::setTextDebounceMs(int ms)
 }
 
 void ModelFilterPanel::setOptions(const QStringList& providers, const QStringList& modalities,
-                                  const QStringList& capabilities)
+                                  const QStringList& capabilities,
+                                  const QHash<QString, QString>& providerNames)
 {
     m_updating = true;
-    fillCheckList(m_providers, providers, checkedNames(m_providers));
+    fillCheckList(m_providers, providers, checkedNames(m_providers), providerNames);
     fillCheckList(m_inputModalities, modalities, checkedNames(m_inputModalities));
     fillCheckList(m_outputModalities, modalities, checkedNames(m_outputModalities));
     fillCheckList(m_capabilities, capabilities, checkedNames(m_capabilities));
@@ -253,7 +268,9 @@ void ModelFilterPanel::filterProviderList(const QString& text)
 {
     for (int i = 0; i < m_providers->count(); ++i) {
         QListWidgetItem* item = m_providers->item(i);
-        item->setHidden(!text.isEmpty() && !item->text().contains(text.trimmed(), Qt::CaseInsensitive));
+        const QString t = text.trimmed();
+        item->setHidden(!t.isEmpty() && !item->text().contains(t, Qt::CaseInsensitive) &&
+                        !item->data(Qt::UserRole).toString().contains(t, Qt::CaseInsensitive));
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include "catalog/CatalogFilter.h"
 
+#include <QHash>
 #include <QStringList>
 #include <QWidget>
 
@@ -26,8 +27,9 @@ public:
     explicit ModelFilterPanel(QWidget* parent = nullptr);
 
     // The names offered as checkboxes. Names the current filter uses stay listed even when absent.
+    // providerNames: slug -> display name ("openai" -> "OpenAI"); a slug without one shows as is.
     void setOptions(const QStringList& providers, const QStringList& modalities,
-                    const QStringList& capabilities);
+                    const QStringList& capabilities, const QHash<QString, QString>& providerNames = {});
     void setFilter(const CatalogFilter& filter); // no filterChanged
     CatalogFilter filter() const;
     void setCount(int shown, int total);

@@ -191,7 +191,8 @@ void ModelsPage::refresh()
 void ModelsPage::onEntriesChanged()
 {
     m_model->setEntries(m_repo->entries());
-    m_filters->setOptions(m_repo->providers(), m_repo->modalities(), m_repo->capabilities());
+    m_filters->setOptions(m_repo->providers(), m_repo->modalities(), m_repo->capabilities(),
+                          m_repo->providerNames());
     updateCount();
     if (!m_selectedId.isEmpty() && selectModel(m_selectedId))
         return;

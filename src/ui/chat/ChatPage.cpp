@@ -241,6 +241,14 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
     });
 
     connect(ws, &WorkspaceManager::currentChanged, this, &ChatPage::onWorkspaceChanged);
+    // "Set as workspace default" (Models page) or the workspace editor changed the default model.
+    connect(ws, &WorkspaceManager::workspacesChanged, this, [this] {
+        const Workspace& cur = m_context->workspaces()->current();
+        if (cur.id != m_workspaceId || !m_modelOverride.isEmpty())
+            return;
+        m_session->setDefaultModel(cur.effectiveModel());
+        updateHeader();
+    });
     connect(ws, &WorkspaceManager::keysReady, this, [this](const Workspace& w) {
         if (w.id == m_workspaceId)
             fetchCatalog();
