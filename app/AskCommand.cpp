@@ -168,6 +168,7 @@ void AskCommand::onKeysReady(const Workspace& ws)
     m_session = session;
     session->setWorkspaceId(ws.id);
     session->setDefaultModel(m_options.model.isEmpty() ? ws.effectiveModel() : m_options.model);
+    session->setDefaultRouting(ws.routing);
     // Cost estimate for the ledger when the gateway reports none: the workspace's cached catalog,
     // read only if needed.
     CatalogCache* cache = m_context->catalogCache();

@@ -70,6 +70,7 @@ private slots:
     void copyLastReplyShortcut();
     void workspaceSwitchRefiltersAndOpensLatest();
     void newWorkspaceDefaultModelReachesTheNextChat();
+    void workspaceRoutingAndAttributionReachTheRequest();
     void headerEstimatesTheNextMessage();
     void enterSendsCanBeTurnedOff();
     void listModelGroupsByDate_data();
@@ -696,6 +697,64 @@ void TestChatPage::newWorkspaceDefaultModelReachesTheNextChat()
     QCOMPARE(reply.status, MessageStatus::Complete);
     QCOMPARE(reply.model, model); // what the simulator says served it
     QCOMPARE(ctx->conversations()->conversation(page->currentConversationId())->model, model);
+}
+
+// A workspace's routing defaults go into requests of conversations without routing of their own (a
+// conversation's own routing wins), and its attribution overrides replace the app's headers.
+void TestChatPage::workspaceRoutingAndAttributionReachTheRequest()
+{
+    auto ctx = makeContext();
+    Workspace team;
+    team.id = u"team"_s;
+    team.name = u"Team"_s;
+    team.kind = Workspace::Kind::Environment;
+    team.baseUrl = m_sim.baseUrl();
+    team.routing.sort = u"price"_s;
+    team.routing.ignore = {u"azure"_s};
+    team.attributionTitle = u"Team Console"_s;
+    ctx->workspaces()->addEphemeral(team, sim::fullKey());
+    auto page = makePage(ctx.get());
+    QVERIFY(ctx->workspaces()->select(team.id));
+    page->newChat();
+    typeAndSend(page.get(), u"Routed [[tokens=5]]"_s);
+    QCOMPARE(waitForReply(page.get()).status, MessageStatus::Complete);
+    QJsonObject body =
+        QJsonDocument::fromJson(m_sim.server()->lastRequestBody(u"/chat/completions"_s)).object();
+    QJsonObject provider = body.value(u"provider"_s).toObject();
+    QCOMPARE(provider.value(u"sort"_s).toString(), u"price"_s);
+    QCOMPARE(provider.value(u"ignore"_s).toArray(), QJsonArray{u"azure"_s});
+    const auto headers = m_sim.server()->lastRequestHeaders(u"/chat/completions"_s);
+    QByteArray title;
+    for (const auto& h : headers) {
+        if (h.first.compare("X-AnyRouter-Title", Qt::CaseInsensitive) == 0)
+            title = h.second;
+    }
+    QCOMPARE(title, "Team Console"_ba);
+
+    // The conversation's own routing replaces the workspace's, it does not merge with it.
+    page->openRoutingDialog();
+    RoutingDialog* routing = nullptr;
+    QTRY_VERIFY(routing = page->findChild<RoutingDialog*>());
+    routing->sortCombo()->setCurrentIndex(routing->sortCombo()->findData(u"latency"_s));
+    routing->accept();
+    typeAndSend(page.get(), u"Own routing [[tokens=5]]"_s);
+    QCOMPARE(waitForReply(page.get()).status, MessageStatus::Complete);
+    body = QJsonDocument::fromJson(m_sim.server()->lastRequestBody(u"/chat/completions"_s)).object();
+    provider = body.value(u"provider"_s).toObject();
+    QCOMPARE(provider.value(u"sort"_s).toString(), u"latency"_s);
+    QVERIFY(!provider.contains(u"ignore"_s));
+
+    // Back on the demo workspace, the app's own attribution.
+    QVERIFY(ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
+    page->newChat();
+    typeAndSend(page.get(), u"Demo [[tokens=5]]"_s);
+    QCOMPARE(waitForReply(page.get()).status, MessageStatus::Complete);
+    for (const auto& h : m_sim.server()->lastRequestHeaders(u"/chat/completions"_s)) {
+        if (h.first.compare("X-AnyRouter-Title", Qt::CaseInsensitive) == 0)
+            QCOMPARE(h.second, "AnyRouter Desktop"_ba);
+    }
+    body = QJsonDocument::fromJson(m_sim.server()->lastRequestBody(u"/chat/completions"_s)).object();
+    QVERIFY(!body.contains(u"provider"_s));
 }
 
 void TestChatPage::headerEstimatesTheNextMessage()

@@ -9,6 +9,7 @@
 #include "app/WorkspaceEditor.h"
 #include "app/WorkspaceManager.h"
 #include "chat/ChatPage.h"
+#include "chat/RoutingDialog.h"
 #include "shell/MainWindow.h"
 #include "sim/SimKeys.h"
 #include "storage/SecretStore.h"
@@ -129,6 +130,17 @@ void TestWorkspaceDialog::createFromFormAppearsInSelectorAndCtrlDigitSwitches()
     QCOMPARE(d.urlEdit()->text(), Workspace::defaultBaseUrl().toString());
     fill(d, u"Team"_s, m_sim.baseUrl().toString(), sim::inferenceKey(), sim::managementKey());
     QTest::keyClicks(d.modelEdit(), u"anthropic/claude-haiku-4.5"_s);
+    // Routing defaults through the same editor a conversation uses, and an attribution override.
+    QCOMPARE(d.routingSummary()->text(), u"The gateway's defaults"_s);
+    QTest::mouseClick(d.routingButton(), Qt::LeftButton);
+    RoutingDialog* routing = nullptr;
+    QTRY_VERIFY(routing = d.findChild<RoutingDialog*>());
+    routing->sortCombo()->setCurrentIndex(routing->sortCombo()->findData(u"throughput"_s));
+    routing->onlyEdit()->setText(u"openai, anthropic"_s);
+    routing->accept();
+    QCOMPARE(d.routingSummary()->text(), u"sort by throughput · only: openai, anthropic"_s);
+    QTest::keyClicks(d.attributionTitleEdit(), u"Team Console"_s);
+    QCOMPARE(d.attributionSourceEdit()->placeholderText(), u"desktop"_s); // the default, shown
     QSignalSpy saved(&d, &WorkspaceDialog::saved);
     QTest::mouseClick(d.saveButton(), Qt::LeftButton);
     QVERIFY(d.isBusy()); // the check runs without blocking the dialog
@@ -142,6 +154,10 @@ void TestWorkspaceDialog::createFromFormAppearsInSelectorAndCtrlDigitSwitches()
     QVERIFY(stored);
     QCOMPARE(stored->name, u"Team"_s);
     QCOMPARE(stored->defaultModel, u"anthropic/claude-haiku-4.5"_s);
+    QCOMPARE(stored->routing.sort, u"throughput"_s);
+    QCOMPARE(stored->routing.only, (QStringList{u"openai"_s, u"anthropic"_s}));
+    QCOMPARE(stored->attributionTitle, u"Team Console"_s);
+    QVERIFY(stored->attributionSource.isEmpty());
     auto* mem = static_cast<MemorySecretStore*>(ctx->secrets());
     QVERIFY(mem->contains(secretKeyFor(ws.id, KeyKind::Inference)));
     QVERIFY(mem->contains(secretKeyFor(ws.id, KeyKind::Management)));

@@ -92,6 +92,14 @@ bool WorkspaceManager::select(const QString& id)
     m_current = *ws;
     m_client->setBaseUrl(ws->baseUrl);
     m_client->setAllowInsecureHttp(ws->allowInsecureHttp);
+    Attribution attribution; // the app's own, unless the workspace overrides a field
+    if (!ws->attributionTitle.isEmpty())
+        attribution.title = ws->attributionTitle;
+    if (!ws->attributionSource.isEmpty())
+        attribution.source = ws->attributionSource;
+    if (!ws->attributionReferer.isEmpty())
+        attribution.referer = ws->attributionReferer;
+    m_client->setAttribution(attribution);
     m_client->setKeys({}, {});
     emit currentChanged(m_current);
     loadKeys(m_current);

@@ -219,7 +219,7 @@ ChatRequest ChatSession::buildRequest(qint64 userMessageId) const
         req.seed = p.value(u"seed"_s).toInteger();
     if (p.value(u"reasoning"_s).isObject())
         req.reasoning = p.value(u"reasoning"_s).toObject();
-    req.routing = m_conversation.routing;
+    req.routing = m_conversation.routing.isEmpty() ? m_defaultRouting : m_conversation.routing;
 
     // The thread is the parent chain ending at the prompt; other versions are not sent.
     QList<const Message*> chain;

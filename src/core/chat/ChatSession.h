@@ -38,6 +38,8 @@ public:
     void setWorkspaceId(const QString& id) { m_workspaceId = id; }
     QString workspaceId() const { return m_workspaceId; }
     void setDefaultModel(const QString& model) { m_defaultModel = model; }
+    // The workspace's routing defaults: used when the conversation sets no routing of its own.
+    void setDefaultRouting(const RoutingPrefs& routing) { m_defaultRouting = routing; }
     void setPricingLookup(PricingLookup f) { m_pricing = std::move(f); }
     void setFlushIntervalMs(int ms) { m_flush.setInterval(ms); }
     void setInactivityTimeoutMs(int ms) { m_inactivityMs = ms; }
@@ -84,6 +86,7 @@ private:
     ApiClient* m_client;
     QString m_workspaceId;
     QString m_defaultModel;
+    RoutingPrefs m_defaultRouting;
     PricingLookup m_pricing;
     Conversation m_conversation;
     ConversationThread m_thread;

@@ -2,6 +2,8 @@
 // keys live in the SecretStore, addressed by secretKeyFor(id, kind).
 #pragma once
 
+#include "RoutingPrefs.h"
+
 #include <QString>
 #include <QUrl>
 
@@ -22,6 +24,9 @@ struct Workspace
     QString defaultModel; // provider/model id; empty -> kDefaultModel
     Kind kind = Kind::Stored;
     bool allowInsecureHttp = false; // plain http:// to a non-loopback host only when the user said so
+    RoutingPrefs routing;           // defaults for chats whose conversation sets no routing of its own
+    // X-AnyRouter-Title / -Source and HTTP-Referer sent for this workspace; empty = the app's own.
+    QString attributionTitle, attributionSource, attributionReferer;
 
     bool isEphemeral() const { return kind != Kind::Stored; } // never written to disk
     QString effectiveModel() const;

@@ -166,6 +166,15 @@ const QList<Migration>& allMigrations()
              // JSON object {"<parent id>": <child id>}; absent = the newest child of every parent.
              u"ALTER TABLE conversations ADD COLUMN thread_selection TEXT"_s,
          }},
+        {4,
+         "workspace routing defaults and attribution overrides; catalog cache in list order",
+         {
+             // The first screenful of a 10,000-model cache without sorting all of it.
+             u"CREATE INDEX catalog_cache_position ON catalog_cache (workspace_id, position)"_s,
+             // JSON: RoutingPrefs::toJson() and {"title","source","referer"}; empty = none.
+             u"ALTER TABLE workspaces ADD COLUMN routing TEXT NOT NULL DEFAULT ''"_s,
+             u"ALTER TABLE workspaces ADD COLUMN attribution TEXT NOT NULL DEFAULT ''"_s,
+         }},
     };
     return list;
 }

@@ -5,6 +5,8 @@
 #include "SqlUtil.h"
 #include "StorageLog.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlQuery>
 
 namespace anyrouter {
@@ -12,7 +14,17 @@ namespace anyrouter {
 using namespace Qt::StringLiterals;
 
 namespace {
-const QString kColumns = u"id, name, base_url, default_model, allow_insecure_http"_s;
+const QString kColumns = u"id, name, base_url, default_model, allow_insecure_http, routing, attribution"_s;
+
+QJsonObject objectFrom(const QVariant& v)
+{
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
+
+QString compact(const QJsonObject& o)
+{
+    return o.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
 
 Workspace fromRow(const QSqlQuery& q)
 {
@@ -22,6 +34,11 @@ Workspace fromRow(const QSqlQuery& q)
     w.baseUrl = QUrl(q.value(2).toString());
     w.defaultModel = q.value(3).toString();
     w.allowInsecureHttp = q.value(4).toBool();
+    w.routing = RoutingPrefs::fromJson(objectFrom(q.value(5)));
+    const QJsonObject attribution = objectFrom(q.value(6));
+    w.attributionTitle = attribution.value(u"title"_s).toString();
+    w.attributionSource = attribution.value(u"source"_s).toString();
+    w.attributionReferer = attribution.value(u"referer"_s).toString();
     w.kind = Workspace::Kind::Stored;
     return w;
 }
@@ -52,17 +69,27 @@ bool WorkspaceStore::save(const Workspace& w)
         return false;
     }
     QSqlQuery q(m_db.connection());
-    q.prepare(
-        u"INSERT INTO workspaces (id, name, base_url, default_model, allow_insecure_http, created_at, "
-        u"sort_order)"
-        " VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM workspaces))"
-        " ON CONFLICT(id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url,"
-        " default_model = excluded.default_model, allow_insecure_http = excluded.allow_insecure_http"_s);
+    q.prepare(u"INSERT INTO workspaces (id, name, base_url, default_model, allow_insecure_http, routing, "
+              u"attribution,"
+              u" created_at, sort_order)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM workspaces))"
+              " ON CONFLICT(id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url,"
+              " default_model = excluded.default_model, allow_insecure_http = excluded.allow_insecure_http,"
+              " routing = excluded.routing, attribution = excluded.attribution"_s);
     q.addBindValue(sql::text(w.id));
     q.addBindValue(sql::text(w.name));
     q.addBindValue(sql::text(w.baseUrl.toString()));
     q.addBindValue(sql::text(w.defaultModel));
     q.addBindValue(w.allowInsecureHttp ? 1 : 0);
+    q.addBindValue(sql::text(w.routing.isEmpty() ? QString() : compact(w.routing.toJson())));
+    QJsonObject attribution;
+    if (!w.attributionTitle.isEmpty())
+        attribution.insert(u"title"_s, w.attributionTitle);
+    if (!w.attributionSource.isEmpty())
+        attribution.insert(u"source"_s, w.attributionSource);
+    if (!w.attributionReferer.isEmpty())
+        attribution.insert(u"referer"_s, w.attributionReferer);
+    q.addBindValue(sql::text(compact(attribution)));
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
     return sql::exec(q, "save workspace");
 }

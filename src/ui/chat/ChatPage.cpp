@@ -244,7 +244,10 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
     // "Set as workspace default" (Models page) or the workspace editor changed the default model.
     connect(ws, &WorkspaceManager::workspacesChanged, this, [this] {
         const Workspace& cur = m_context->workspaces()->current();
-        if (cur.id != m_workspaceId || !m_modelOverride.isEmpty())
+        if (cur.id != m_workspaceId)
+            return;
+        m_session->setDefaultRouting(cur.routing);
+        if (!m_modelOverride.isEmpty())
             return;
         m_session->setDefaultModel(cur.effectiveModel());
         updateHeader();
@@ -277,8 +280,14 @@ QString ChatPage::currentModel() const
 
 void ChatPage::onWorkspaceChanged(const Workspace& ws)
 {
-    if (ws.id == m_workspaceId)
+    if (ws.id == m_workspaceId) {
+        // Re-selected after an edit: same conversations, maybe new defaults.
+        m_session->setDefaultRouting(ws.routing);
+        if (m_modelOverride.isEmpty())
+            m_session->setDefaultModel(ws.effectiveModel());
+        updateHeader();
         return;
+    }
     saveDraft();
     m_workspaceId = ws.id;
     m_modelOverride.clear();
@@ -286,6 +295,7 @@ void ChatPage::onWorkspaceChanged(const Workspace& ws)
     ++m_catalogGeneration;
     m_session->setWorkspaceId(ws.id);
     m_session->setDefaultModel(ws.effectiveModel());
+    m_session->setDefaultRouting(ws.routing);
     m_sidebar->setWorkspace(ws.id);
     if (m_context->workspaces()->keyState() == WorkspaceManager::KeyState::Loaded)
         fetchCatalog(); // keysReady came before this page existed (ephemeral workspaces)

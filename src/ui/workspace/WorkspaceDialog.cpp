@@ -1,6 +1,10 @@
 // WorkspaceDialog: the create/edit form for one workspace on top of WorkspaceEditor.
 #include "WorkspaceDialog.h"
 
+#include "api/ApiClient.h"
+#include "chat/RoutingDialog.h"
+#include "common/Format.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -100,13 +104,45 @@ void WorkspaceDialog::buildUi()
     m_model = new QLineEdit(m_ws.defaultModel, this);
     m_model->setPlaceholderText(QString::fromUtf16(Workspace::kDefaultModel));
     form->addRow(tr("Default &model:"), m_model);
-    layout->addWidget(m_form);
 
-    auto* later =
-        new QLabel(tr("Routing defaults and attribution overrides are set per conversation for now."), this);
-    later->setWordWrap(true);
-    later->setEnabled(false);
-    layout->addWidget(later);
+    // Routing defaults: the same editor as a conversation's routing; a conversation's own wins.
+    m_routingSummary = new QLabel(this);
+    m_routingSummary->setWordWrap(true);
+    m_routingButton = new QPushButton(tr("&Routing…"), this);
+    m_routingButton->setToolTip(tr("Provider order, allowed and ignored providers, sort, fallbacks and price "
+                                   "caps for chats in this workspace. A conversation's own routing wins."));
+    connect(m_routingButton, &QPushButton::clicked, this, [this] {
+        auto* dialog = new RoutingDialog(m_ws.routing, this);
+        dialog->setWindowTitle(tr("Routing defaults for this workspace"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, dialog] {
+            m_ws.routing = dialog->prefs();
+            updateRoutingSummary();
+        });
+        dialog->open();
+    });
+    auto* routingRow = new QHBoxLayout;
+    routingRow->addWidget(m_routingSummary, 1);
+    routingRow->addWidget(m_routingButton);
+    form->addRow(tr("Routing defaults:"), routingRow);
+    updateRoutingSummary();
+
+    // Attribution: what the gateway's dashboard shows as the calling app; empty = this app's own.
+    const Attribution defaults;
+    const auto attributionRow = [this, form](const QString& label, const QString& value, const QString& ph) {
+        auto* edit = new QLineEdit(value, this);
+        edit->setPlaceholderText(ph);
+        form->addRow(label, edit);
+        return edit;
+    };
+    m_attributionTitle = attributionRow(tr("App &title:"), m_ws.attributionTitle, defaults.title);
+    m_attributionTitle->setToolTip(
+        tr("Sent as X-AnyRouter-Title: the app name in the gateway's usage pages."));
+    m_attributionSource = attributionRow(tr("App so&urce:"), m_ws.attributionSource, defaults.source);
+    m_attributionSource->setToolTip(tr("Sent as X-AnyRouter-Source, e.g. desktop, cli, web-app."));
+    m_attributionReferer = attributionRow(tr("App &referer:"), m_ws.attributionReferer, defaults.referer);
+    m_attributionReferer->setToolTip(tr("Sent as HTTP-Referer: a URL that identifies the app."));
+    layout->addWidget(m_form);
 
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 0); // busy indicator: the gateway gives no progress figures
@@ -125,9 +161,12 @@ void WorkspaceDialog::buildUi()
         m_cancel = m_buttons->addButton(QDialogButtonBox::Close);
         m_save = new QPushButton(this); // never shown; keeps accessors non-null
         m_save->hide();
-        for (QWidget* w : {static_cast<QWidget*>(m_name), static_cast<QWidget*>(m_url),
-                           static_cast<QWidget*>(m_allowHttp), static_cast<QWidget*>(m_inferenceKey),
-                           static_cast<QWidget*>(m_managementKey), static_cast<QWidget*>(m_model)})
+        for (QWidget* w :
+             {static_cast<QWidget*>(m_name), static_cast<QWidget*>(m_url), static_cast<QWidget*>(m_allowHttp),
+              static_cast<QWidget*>(m_inferenceKey), static_cast<QWidget*>(m_managementKey),
+              static_cast<QWidget*>(m_model), static_cast<QWidget*>(m_routingButton),
+              static_cast<QWidget*>(m_attributionTitle), static_cast<QWidget*>(m_attributionSource),
+              static_cast<QWidget*>(m_attributionReferer)})
             w->setEnabled(false);
     } else {
         m_save = m_buttons->addButton(tr("&Save"), QDialogButtonBox::AcceptRole);
@@ -257,6 +296,33 @@ void WorkspaceDialog::setStatus(const QString& text, bool warning)
     }
 }
 
+void WorkspaceDialog::updateRoutingSummary()
+{
+    const RoutingPrefs& r = m_ws.routing;
+    if (r.isEmpty()) {
+        m_routingSummary->setText(tr("The gateway's defaults"));
+        return;
+    }
+    QStringList parts;
+    if (!r.sort.isEmpty())
+        parts << tr("sort by %1").arg(r.sort);
+    if (!r.order.isEmpty())
+        parts << tr("order: %1").arg(r.order.join(u", "_s));
+    if (!r.only.isEmpty())
+        parts << tr("only: %1").arg(r.only.join(u", "_s));
+    if (!r.ignore.isEmpty())
+        parts << tr("ignore: %1").arg(r.ignore.join(u", "_s));
+    if (r.allowFallbacks.has_value() && !*r.allowFallbacks)
+        parts << tr("no fallbacks");
+    if (r.maxPromptPricePerM)
+        parts << tr("input ≤ %1/1M").arg(format::usd(*r.maxPromptPricePerM));
+    if (r.maxCompletionPricePerM)
+        parts << tr("output ≤ %1/1M").arg(format::usd(*r.maxCompletionPricePerM));
+    if (!r.pinnedProvider.isEmpty())
+        parts << tr("pinned to %1").arg(r.pinnedProvider);
+    m_routingSummary->setText(parts.join(u" · "_s));
+}
+
 std::optional<Workspace> WorkspaceDialog::collect()
 {
     Workspace w = m_ws;
@@ -278,6 +344,9 @@ std::optional<Workspace> WorkspaceDialog::collect()
     w.baseUrl = check.url;
     w.allowInsecureHttp = m_allowHttp->isChecked();
     w.defaultModel = m_model->text().trimmed();
+    w.attributionTitle = m_attributionTitle->text().trimmed();
+    w.attributionSource = m_attributionSource->text().trimmed();
+    w.attributionReferer = m_attributionReferer->text().trimmed();
     const bool canKeepStored = !m_keysLoaded && !m_isNew;
     // The inference key is what chat needs; a management key alone cannot make a working workspace.
     if (m_inferenceKey->text().trimmed().isEmpty() && !canKeepStored) {

@@ -38,6 +38,11 @@ public:
     QLineEdit* inferenceKeyEdit() const { return m_inferenceKey; }
     QLineEdit* managementKeyEdit() const { return m_managementKey; }
     QLineEdit* modelEdit() const { return m_model; }
+    QPushButton* routingButton() const { return m_routingButton; }
+    QLabel* routingSummary() const { return m_routingSummary; }
+    QLineEdit* attributionTitleEdit() const { return m_attributionTitle; }
+    QLineEdit* attributionSourceEdit() const { return m_attributionSource; }
+    QLineEdit* attributionRefererEdit() const { return m_attributionReferer; }
     QPushButton* saveButton() const { return m_save; }
     QPushButton* saveAnywayButton() const { return m_saveAnyway; }
     QPushButton* sessionOnlyButton() const { return m_sessionOnly; }
@@ -50,6 +55,7 @@ public slots:
     void reject() override; // cancels a running validation first
 
 private:
+    void updateRoutingSummary();
     void buildUi();
     QToolButton* makeShowToggle(QLineEdit* edit, const QString& label);
     void loadKeys();
@@ -82,6 +88,11 @@ private:
     QLineEdit* m_managementKey = nullptr;
     QLabel* m_managementHint = nullptr;
     QLineEdit* m_model = nullptr;
+    QLabel* m_routingSummary = nullptr;
+    QPushButton* m_routingButton = nullptr;
+    QLineEdit* m_attributionTitle = nullptr;
+    QLineEdit* m_attributionSource = nullptr;
+    QLineEdit* m_attributionReferer = nullptr;
     QLabel* m_status = nullptr;
     QProgressBar* m_progress = nullptr;
     QDialogButtonBox* m_buttons = nullptr;

@@ -89,7 +89,34 @@ void TestWorkspaceStore::saveFindList()
     QCOMPARE(r->defaultModel, w.defaultModel);
     QCOMPARE(r->allowInsecureHttp, true);
     QCOMPARE(r->kind, Workspace::Kind::Stored);
+    QVERIFY(r->routing.isEmpty());
+    QVERIFY(r->attributionTitle.isEmpty());
     QVERIFY(!m_store->find(u"nope"_s));
+
+    // Routing defaults and attribution overrides survive a round trip, and can be cleared again.
+    w.routing.sort = u"price"_s;
+    w.routing.only = {u"openai"_s, u"anthropic"_s};
+    w.routing.allowFallbacks = false;
+    w.routing.maxPromptPricePerM = 2.5;
+    w.routing.pinnedProvider = u"openai"_s;
+    w.attributionTitle = u"Team Console"_s;
+    w.attributionReferer = u"https://example.org/team"_s;
+    QVERIFY(m_store->save(w));
+    const auto r2 = m_store->find(w.id);
+    QCOMPARE(r2->routing.sort, u"price"_s);
+    QCOMPARE(r2->routing.only, w.routing.only);
+    QCOMPARE(r2->routing.allowFallbacks, std::optional<bool>(false));
+    QCOMPARE(r2->routing.maxPromptPricePerM, std::optional<double>(2.5));
+    QCOMPARE(r2->routing.pinnedProvider, u"openai"_s);
+    QCOMPARE(r2->attributionTitle, u"Team Console"_s);
+    QVERIFY(r2->attributionSource.isEmpty());
+    QCOMPARE(r2->attributionReferer, u"https://example.org/team"_s);
+    w.routing = {};
+    w.attributionTitle.clear();
+    w.attributionReferer.clear();
+    QVERIFY(m_store->save(w));
+    QVERIFY(m_store->find(w.id)->routing.isEmpty());
+    QVERIFY(m_store->find(w.id)->attributionTitle.isEmpty());
     QVERIFY(m_store->save(ws(u"b"_s, u"Home"_s)));
     QCOMPARE(listedIds(), (QStringList{w.id, u"b"_s}));
 }
