@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "account/AccountPage.h"
 #include "app/AppContext.h"
 #include "app/WorkspaceEditor.h"
 #include "app/WorkspaceManager.h"
@@ -13,6 +14,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDateTime>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -48,7 +50,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     refresh->setToolTip(tr("Fetch the gateway's figures again (%1)")
                             .arg(refresh->shortcut().toString(QKeySequence::NativeText)));
 
-    // Pages: a narrow list on the left (keyboard: Tab to it, arrows; or Ctrl+Shift+1/2/3).
+    // Pages: a narrow list on the left (keyboard: Tab to it, arrows; or Ctrl+Shift+1…4).
     auto* central = new QWidget(this);
     auto* row = new QHBoxLayout(central);
     row->setContentsMargins(0, 0, 0, 0);
@@ -58,6 +60,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_nav->addItem(tr("Chat"));
     m_nav->addItem(tr("Overview"));
     m_nav->addItem(tr("Models"));
+    m_nav->addItem(tr("Account"));
     m_nav->setFixedWidth(qMax(90, m_nav->sizeHintForColumn(0) + 24));
     m_nav->setFrameShape(QFrame::NoFrame);
     m_nav->setStyleSheet(
@@ -70,6 +73,10 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_models = new ModelsPage(m_context, m_pages);
     m_models->setChatPage(m_chat);
     m_pages->addWidget(m_models);
+    // Built now, not on first view: the credits panel's low-balance warning belongs in the status bar
+    // from the start.
+    m_account = new AccountPage(m_context, m_pages);
+    m_pages->addWidget(m_account);
     auto* navRule = new QFrame(central);
     navRule->setFrameShape(QFrame::VLine);
     navRule->setFrameShadow(QFrame::Sunken);
@@ -84,18 +91,22 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     // Workspace editor (File > Workspaces…, and the chat page's "workspace settings").
     auto* wsEditor = new WorkspaceEditor(m_context->network(), m_context->workspaceStore(),
                                          m_context->secrets(), ws, this);
-    connect(m_chat, &ChatPage::workspaceSettingsRequested, this, [this, wsEditor, ws] {
+    const auto openWorkspaceSettings = [this, wsEditor, ws] {
         auto* dlg = new WorkspaceDialog(wsEditor, ws->find(ws->current().id), this); // none yet: a new one
         dlg->setAttribute(Qt::WA_DeleteOnClose);
         connect(dlg, &WorkspaceDialog::saved, this, [this](const Workspace&, const QString& message) {
             statusBar()->showMessage(message, 10000);
         });
         dlg->open();
-    });
+    };
+    connect(m_chat, &ChatPage::workspaceSettingsRequested, this, openWorkspaceSettings);
+    connect(m_account, &AccountPage::workspaceSettingsRequested, this, openWorkspaceSettings);
     connect(refresh, &QAction::triggered, m_overview, &WorkspaceOverviewPage::refresh);
     connect(refresh, &QAction::triggered, this, [this] {
         if (currentPage() == Page::Models)
             m_models->refresh(); // F5 on the Models page also fetches the catalog again
+        else if (currentPage() == Page::Account)
+            m_account->refresh();
     });
     connect(m_models, &ModelsPage::chatRequested, this, [this] { showPage(Page::Chat); });
     connect(m_models, &ModelsPage::statusMessage, this,
@@ -122,6 +133,8 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     overviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_2));
     auto* modelsAction = viewMenu->addAction(tr("&Models"), this, [this] { showPage(Page::Models); });
     modelsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_3));
+    auto* accountAction = viewMenu->addAction(tr("&Account"), this, [this] { showPage(Page::Account); });
+    accountAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_4));
     // Ctrl+1…Ctrl+9 switch workspaces.
     for (int i = 0; i < 9; ++i) {
         auto* a = new QAction(this);
@@ -146,7 +159,19 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_rateLabel = new QLabel(this);
     m_rateLabel->setAccessibleName(tr("Rate limit"));
     statusBar()->addWidget(m_connectionLabel, 1);
+    m_balanceLabel = new QLabel(this);
+    m_balanceLabel->setAccessibleName(tr("Low balance warning"));
+    m_balanceLabel->setStyleSheet(u"QLabel { color: #b3261e; font-weight: 600; }"_s);
+    m_balanceLabel->setCursor(Qt::PointingHandCursor);
+    m_balanceLabel->installEventFilter(this);
+    m_balanceLabel->hide();
+    statusBar()->addPermanentWidget(m_balanceLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
+    connect(m_account, &AccountPage::lowBalanceChanged, this, [this](bool low, const QString& message) {
+        m_balanceLabel->setText(low ? message : QString());
+        m_balanceLabel->setToolTip(low ? tr("Click to open the credits panel") : QString());
+        m_balanceLabel->setVisible(low);
+    });
     connect(m_overview, &WorkspaceOverviewPage::connectionStateChanged, this,
             [this](const QString& text, bool) { m_connectionLabel->setText(text); });
     connect(ws->client(), &ApiClient::rateLimitChanged, this, &MainWindow::showRateLimit);
@@ -171,9 +196,19 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     rebuildSelector();
 }
 
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_balanceLabel && event->type() == QEvent::MouseButtonRelease) {
+        showPage(Page::Account);
+        m_account->showTab(AccountPage::Tab::Credits);
+        return true;
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
 void MainWindow::showPage(Page page)
 {
-    m_nav->setCurrentRow(page == Page::Chat ? 0 : (page == Page::Overview ? 1 : 2));
+    m_nav->setCurrentRow(int(page)); // the list is in Page order
     if (page == Page::Chat)
         m_chat->focusComposer();
     else if (page == Page::Models)
@@ -184,6 +219,8 @@ MainWindow::Page MainWindow::currentPage() const
 {
     if (m_pages->currentWidget() == m_models)
         return Page::Models;
+    if (m_pages->currentWidget() == m_account)
+        return Page::Account;
     return m_pages->currentWidget() == m_chat ? Page::Chat : Page::Overview;
 }
 

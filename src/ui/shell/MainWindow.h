@@ -1,6 +1,6 @@
 // MainWindow: the application shell — workspace selector in the toolbar, a page list on the left
-// (Chat, the default, Overview and Models) with the pages beside it, and a status bar
-// with the connection state and the latest rate-limit figures.
+// (Chat, the default, Overview, Models and Account) with the pages beside it, and a status bar
+// with the connection state, a low-balance warning and the latest rate-limit figures.
 #pragma once
 
 #include <QMainWindow>
@@ -12,6 +12,7 @@ class QStackedWidget;
 
 namespace anyrouter {
 
+class AccountPage;
 class AppContext;
 class ChatPage;
 class ModelsPage;
@@ -28,16 +29,22 @@ public:
     {
         Chat,
         Overview,
-        Models
+        Models,
+        Account
     };
 
     WorkspaceOverviewPage* overviewPage() const { return m_overview; }
     ChatPage* chatPage() const { return m_chat; }
     ModelsPage* modelsPage() const { return m_models; }
+    AccountPage* accountPage() const { return m_account; }
+    QLabel* lowBalanceLabel() const { return m_balanceLabel; }
     void showPage(Page page);
     Page currentPage() const;
     QListWidget* navigation() const { return m_nav; }
     QComboBox* workspaceSelector() const { return m_selector; }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void rebuildSelector();
@@ -48,10 +55,12 @@ private:
     WorkspaceOverviewPage* m_overview;
     ChatPage* m_chat;
     ModelsPage* m_models;
+    AccountPage* m_account;
     QListWidget* m_nav;
     QStackedWidget* m_pages;
     QLabel* m_connectionLabel;
     QLabel* m_rateLabel;
+    QLabel* m_balanceLabel;
 };
 
 } // namespace anyrouter

@@ -1,0 +1,6 @@
+// Definition of the anyrouter.account logging category.
+#include "AccountLog.h"
+
+namespace anyrouter {
+Q_LOGGING_CATEGORY(lcAccount, "anyrouter.account")
+} // namespace anyrouter

@@ -1,0 +1,6 @@
+// Definition of the anyrouter.usage logging category.
+#include "UsageLog.h"
+
+namespace anyrouter {
+Q_LOGGING_CATEGORY(lcUsage, "anyrouter.usage")
+} // namespace anyrouter

@@ -1,0 +1,70 @@
+// AccountPage: the four account panels in tabs.
+#include "AccountPage.h"
+
+#include "CreditsPanel.h"
+#include "HealthPanel.h"
+#include "KeysPanel.h"
+#include "UsagePanel.h"
+#include "app/AppContext.h"
+#include "storage/Database.h"
+
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace anyrouter {
+
+AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    WorkspaceManager* ws = context->workspaces();
+    m_credits =
+        new CreditsPanel(ws, context->balanceHistory(), context->ledger(), context->settings(), m_tabs);
+    m_keys = new KeysPanel(ws, m_tabs);
+    m_usage = new UsagePanel(ws, context->ledger(), context->workspaceStore(), m_tabs);
+    if (context->database())
+        m_usage->setLedgerDatabasePath(context->database()->filePath()); // ledger reads off the GUI thread
+    m_health = new HealthPanel(ws, m_tabs);
+    m_tabs->addTab(m_credits, tr("&Credits"));
+    m_tabs->addTab(m_keys, tr("API &Keys"));
+    m_tabs->addTab(m_usage, tr("&Usage"));
+    m_tabs->addTab(m_health, tr("&Health"));
+    layout->addWidget(m_tabs);
+
+    connect(m_credits, &CreditsPanel::workspaceSettingsRequested, this,
+            &AccountPage::workspaceSettingsRequested);
+    connect(m_keys, &KeysPanel::workspaceSettingsRequested, this, &AccountPage::workspaceSettingsRequested);
+    connect(m_credits, &CreditsPanel::lowBalanceChanged, this, &AccountPage::lowBalanceChanged);
+}
+
+void AccountPage::showTab(Tab tab)
+{
+    m_tabs->setCurrentIndex(int(tab));
+}
+
+AccountPage::Tab AccountPage::currentTab() const
+{
+    return Tab(m_tabs->currentIndex());
+}
+
+void AccountPage::refresh()
+{
+    switch (currentTab()) {
+    case Tab::Credits:
+        m_credits->refresh();
+        break;
+    case Tab::Keys:
+        m_keys->refresh();
+        break;
+    case Tab::Usage:
+        m_usage->refresh();
+        break;
+    case Tab::Health:
+        m_health->refresh();
+        break;
+    }
+}
+
+} // namespace anyrouter

@@ -1,0 +1,517 @@
+// CreditsPanel: wiring of /credits, the balance snapshots and the ledger into figures, a forecast,
+// a trend chart and the low-balance signal.
+#include "CreditsPanel.h"
+
+#include "api/Clock.h"
+#include "app/WorkspaceManager.h"
+#include "common/Format.h"
+#include "core/account/AccountLog.h"
+#include "core/account/BalanceRecorder.h"
+#include "storage/BalanceHistory.h"
+#include "storage/Settings.h"
+#include "storage/UsageLedger.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCursor>
+#include <QDateTimeAxis>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLocale>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace anyrouter {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QLabel* valueLabel(QWidget* parent, const QString& accessibleName)
+{
+    auto* l = new QLabel(parent);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    l->setWordWrap(true);
+    l->setAccessibleName(accessibleName);
+    return l;
+}
+
+QString money(double usd)
+{
+    return format::usd(usd);
+}
+
+QString localTime(const QDateTime& t, QLocale::FormatType format = QLocale::ShortFormat)
+{
+    return QLocale().toString(t.toLocalTime(), format);
+}
+
+const QString kWarnColor = u"#9a6700"_s;
+const QString kErrorColor = u"#cf222e"_s;
+
+} // namespace
+
+CreditsPanel::CreditsPanel(WorkspaceManager* workspaces, BalanceHistory* history, UsageLedger* ledger,
+                           Settings* settings, QWidget* parent)
+    : QWidget(parent), m_workspaces(workspaces), m_history(history), m_ledger(ledger), m_settings(settings),
+      m_clock(SystemClock::instance())
+{
+    setAccessibleName(tr("Credits"));
+    auto* outer = new QVBoxLayout(this);
+
+    auto* header = new QHBoxLayout;
+    m_title = new QLabel(tr("Credits"), this);
+    QFont f = m_title->font();
+    f.setPointSizeF(f.pointSizeF() * 1.5);
+    f.setBold(true);
+    m_title->setFont(f);
+    m_refreshButton = new QPushButton(tr("&Refresh"), this);
+    m_refreshButton->setToolTip(tr("Read the balance from the gateway again"));
+    header->addWidget(m_title, 1);
+    header->addWidget(m_refreshButton);
+    outer->addLayout(header);
+
+    auto* statusRow = new QHBoxLayout;
+    m_status = valueLabel(this, tr("Credits status"));
+    m_settingsButton = new QPushButton(tr("Workspace &Settings…"), this);
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_settingsButton, 0, Qt::AlignTop);
+    outer->addLayout(statusRow);
+    m_status->hide();
+    m_settingsButton->hide();
+
+    m_lowBanner = valueLabel(this, tr("Low balance warning"));
+    m_lowBanner->setStyleSheet(u"QLabel { background: #fff8c5; color: #6f4e00; border: 1px solid #d4a72c;"
+                               " border-radius: 4px; padding: 6px; }"_s);
+    m_lowBanner->hide();
+    outer->addWidget(m_lowBanner);
+
+    auto* top = new QHBoxLayout;
+    auto* balanceBox = new QGroupBox(tr("Balance"), this);
+    auto* form = new QFormLayout(balanceBox);
+    m_balance = valueLabel(balanceBox, tr("Balance"));
+    QFont big = m_balance->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setBold(true);
+    m_balance->setFont(big);
+    m_totalCredits = valueLabel(balanceBox, tr("Total credits"));
+    m_totalUsage = valueLabel(balanceBox, tr("Total usage"));
+    m_updated = valueLabel(balanceBox, tr("Last reading"));
+    form->addRow(tr("Balance:"), m_balance);
+    form->addRow(tr("Total credits:"), m_totalCredits);
+    form->addRow(tr("Total usage:"), m_totalUsage);
+    form->addRow(tr("Last reading:"), m_updated);
+    top->addWidget(balanceBox, 2);
+
+    auto* forecastBox = new QGroupBox(tr("Forecast"), this);
+    auto* forecastLayout = new QVBoxLayout(forecastBox);
+    m_forecast = valueLabel(forecastBox, tr("Burn-rate forecast"));
+    m_forecastSource = valueLabel(forecastBox, tr("Forecast source"));
+    m_forecastSource->setStyleSheet(u"color: #57606a;"_s);
+    forecastLayout->addWidget(m_forecast);
+    forecastLayout->addWidget(m_forecastSource);
+    forecastLayout->addStretch(1);
+    auto* thresholdRow = new QHBoxLayout;
+    auto* thresholdLabel = new QLabel(tr("&Warn when the balance falls below:"), forecastBox);
+    m_threshold = new QDoubleSpinBox(forecastBox);
+    m_threshold->setRange(0.0, 1'000'000.0);
+    m_threshold->setDecimals(2);
+    m_threshold->setSingleStep(1.0);
+    m_threshold->setPrefix(u"$"_s);
+    m_threshold->setSpecialValueText(tr("Off"));
+    m_threshold->setAccelerated(true);
+    m_threshold->setAccessibleName(tr("Low-balance threshold in US dollars"));
+    m_threshold->setToolTip(tr("A balance below this amount shows a warning in the status bar. 0 turns the "
+                               "warning off. Applies to every workspace."));
+    m_threshold->setValue(m_settings ? m_settings->lowBalanceThreshold() : 1.0);
+    thresholdLabel->setBuddy(m_threshold);
+    thresholdRow->addWidget(thresholdLabel);
+    thresholdRow->addWidget(m_threshold);
+    thresholdRow->addStretch(1);
+    forecastLayout->addLayout(thresholdRow);
+    top->addWidget(forecastBox, 3);
+    outer->addLayout(top);
+
+    m_chartBox = new QGroupBox(
+        tr("Balance over the last %1 days (readings kept on this computer)").arg(kChartDays), this);
+    auto* chartLayout = new QVBoxLayout(m_chartBox);
+    m_chartStack = new QStackedWidget(m_chartBox);
+    auto* stack = m_chartStack;
+    m_chart = new QChart;
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setBackgroundRoundness(0);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_series = new QLineSeries(m_chart);
+    m_series->setName(tr("Balance"));
+    m_series->setPointsVisible(true);
+    QPen pen(QColor(0x09, 0x69, 0xda));
+    pen.setWidthF(2.0);
+    m_series->setPen(pen);
+    m_thresholdLine = new QLineSeries(m_chart);
+    m_thresholdLine->setName(tr("Warning level"));
+    QPen dashed(QColor(0xbf, 0x87, 0x00));
+    dashed.setStyle(Qt::DashLine);
+    dashed.setWidthF(1.5);
+    m_thresholdLine->setPen(dashed);
+    m_chart->addSeries(m_series);
+    m_chart->addSeries(m_thresholdLine);
+    m_axisX = new QDateTimeAxis(m_chart);
+    m_axisX->setTickCount(6);
+    m_axisY = new QValueAxis(m_chart);
+    m_axisY->setLabelFormat(u"$%.2f"_s);
+    m_chart->addAxis(m_axisX, Qt::AlignBottom);
+    m_chart->addAxis(m_axisY, Qt::AlignLeft);
+    for (QLineSeries* s : {m_series, m_thresholdLine}) {
+        s->attachAxis(m_axisX);
+        s->attachAxis(m_axisY);
+    }
+    m_chartView = new QChartView(m_chart, stack);
+    m_chartView->setRenderHint(QPainter::Antialiasing);
+    m_chartView->setMinimumHeight(240);
+    m_chartView->setAccessibleName(tr("Balance trend chart"));
+    m_chartEmpty = new QLabel(stack);
+    m_chartEmpty->setAlignment(Qt::AlignCenter);
+    m_chartEmpty->setWordWrap(true);
+    m_chartEmpty->setStyleSheet(u"color: #57606a;"_s);
+    stack->addWidget(m_chartView);
+    stack->addWidget(m_chartEmpty);
+    chartLayout->addWidget(stack);
+    outer->addWidget(m_chartBox, 1);
+
+    connect(m_series, &QLineSeries::hovered, this, [this](const QPointF& point, bool state) {
+        if (state)
+            QToolTip::showText(QCursor::pos(), toolTipAt(point), m_chartView);
+        else
+            QToolTip::hideText();
+    });
+    connect(m_refreshButton, &QPushButton::clicked, this, &CreditsPanel::refresh);
+    connect(m_settingsButton, &QPushButton::clicked, this, &CreditsPanel::workspaceSettingsRequested);
+    connect(m_threshold, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        if (m_settings)
+            m_settings->setLowBalanceThreshold(v);
+        updateChart();
+        updateLowBalance();
+    });
+    if (m_workspaces) {
+        connect(m_workspaces, &WorkspaceManager::currentChanged, this, &CreditsPanel::showWorkspace);
+        connect(m_workspaces, &WorkspaceManager::keysReady, this, [this](const Workspace& ws) {
+            if (ws.id == m_workspaceId)
+                refresh();
+        });
+        showWorkspace(m_workspaces->current());
+    }
+}
+
+void CreditsPanel::setClock(Clock* clock)
+{
+    m_clock = clock ? clock : SystemClock::instance();
+}
+
+QDateTime CreditsPanel::now() const
+{
+    return QDateTime::fromMSecsSinceEpoch(m_clock->nowMs(), Qt::UTC);
+}
+
+QString CreditsPanel::balanceText() const
+{
+    return m_balance->text();
+}
+
+QString CreditsPanel::statusText() const
+{
+    return m_status->isHidden() ? QString() : m_status->text();
+}
+
+QString CreditsPanel::forecastText() const
+{
+    return m_forecast->text();
+}
+
+int CreditsPanel::chartPointCount() const
+{
+    return int(m_series->count());
+}
+
+void CreditsPanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (!m_workspaceId.isEmpty() && !m_credits && !m_unavailable && !m_inFlight)
+        refresh();
+}
+
+void CreditsPanel::showWorkspace(const Workspace& ws)
+{
+    ++m_generation; // a reply still on its way belongs to the previous workspace
+    m_inFlight = false;
+    m_workspaceId = ws.id;
+    m_credits.reset();
+    m_unavailable = false;
+    m_fetchedAt = {};
+    setStatus({}, false);
+    m_title->setText(ws.name.isEmpty() ? tr("Credits") : tr("Credits — %1").arg(ws.name));
+    const bool none = ws.id.isEmpty();
+    m_balance->setText(none ? tr("No workspace selected") : tr("Loading…"));
+    m_totalCredits->setText({});
+    m_totalUsage->setText({});
+    m_updated->setText({});
+    m_refreshButton->setEnabled(!none);
+    // Local data is there at once; the gateway's figures follow on keysReady.
+    reloadLocalData();
+    if (!none)
+        m_forecast->setText(tr("Waiting for the balance…")); // a forecast without it would say "unknown"
+    updateLowBalance();
+}
+
+void CreditsPanel::refresh()
+{
+    if (!m_workspaces || m_workspaceId.isEmpty())
+        return;
+    if (m_workspaces->keyState() == WorkspaceManager::KeyState::Loading)
+        return; // keysReady calls back
+    const quint64 gen = ++m_generation;
+    const QString wsId = m_workspaceId;
+    m_refreshButton->setEnabled(false);
+    m_inFlight = true;
+    if (!m_credits)
+        m_balance->setText(tr("Loading…"));
+    m_workspaces->account()->fetchCredits(this, [this, gen, wsId](const Result<Credits>& r) {
+        if (gen != m_generation || wsId != m_workspaceId)
+            return;
+        m_inFlight = false;
+        m_refreshButton->setEnabled(true);
+        if (r.ok()) {
+            applyCredits(r.value);
+        } else if (r.unsupported) {
+            showUnavailable(tr("This gateway does not report credits."), false);
+        } else if (r.error.category() == ApiError::Category::Permission) {
+            showUnavailable(tr("This key cannot read the balance; add a management key (ak_…) to this "
+                               "workspace in its settings."),
+                            true);
+        } else {
+            showError(r.error.userMessage(), r.error.category() == ApiError::Category::Auth);
+        }
+        emit refreshFinished(r.ok());
+    });
+}
+
+void CreditsPanel::applyCredits(const Credits& c)
+{
+    m_credits = c;
+    m_unavailable = false;
+    m_fetchedAt = now();
+    setStatus({}, false);
+    if (m_history) {
+        const auto outcome = BalanceRecorder(m_history).record(m_workspaceId, c, m_fetchedAt);
+        qCDebug(lcAccount) << "credits read; snapshot" << int(outcome);
+    }
+    updateFigures();
+    reloadLocalData();
+    updateLowBalance();
+}
+
+void CreditsPanel::showUnavailable(const QString& message, bool offerSettings)
+{
+    m_credits.reset();
+    m_unavailable = true;
+    m_fetchedAt = {};
+    setStatus(message, offerSettings);
+    updateFigures();
+    reloadLocalData(); // the ledger still tells what this app spent
+    updateLowBalance();
+}
+
+void CreditsPanel::showError(const QString& message, bool offerSettings)
+{
+    // Keep the last figures of this workspace (they are labelled with their time) and say why they
+    // could not be renewed.
+    setStatus(message, offerSettings);
+    updateFigures();
+    reloadLocalData();
+    updateLowBalance();
+}
+
+void CreditsPanel::setStatus(const QString& message, bool offerSettings)
+{
+    m_status->setText(message);
+    m_status->setVisible(!message.isEmpty());
+    m_status->setStyleSheet(offerSettings ? u"color: %1;"_s.arg(kErrorColor)
+                                          : u"color: %1;"_s.arg(kWarnColor));
+    m_settingsButton->setVisible(offerSettings);
+}
+
+void CreditsPanel::updateFigures()
+{
+    const QString notReported = tr("not reported by this gateway");
+    if (!m_credits) {
+        for (QLabel* l : {m_balance, m_totalCredits, m_totalUsage, m_updated})
+            l->setText(tr("—"));
+        return;
+    }
+    m_balance->setText(m_credits->balance ? money(*m_credits->balance) : tr("—"));
+    m_totalCredits->setText(m_credits->totalCredits ? money(*m_credits->totalCredits) : notReported);
+    m_totalUsage->setText(m_credits->totalUsage ? money(*m_credits->totalUsage) : notReported);
+    m_updated->setText(localTime(m_fetchedAt));
+}
+
+void CreditsPanel::reloadLocalData()
+{
+    m_readings.clear();
+    BurnRate::Input in;
+    const QDateTime t = m_fetchedAt.isValid() ? m_fetchedAt : now();
+    if (!m_workspaceId.isEmpty() && m_history) {
+        const QList<BalanceSnapshot> stored = m_history->list(m_workspaceId, t.addDays(-kChartDays), t);
+        for (const BalanceSnapshot& s : stored)
+            m_readings.append({s.at, s.balance, s.totalUsage});
+        in.snapshots = stored;
+        if (!stored.isEmpty())
+            in.ledgerSince = stored.first().at;
+    }
+    if (m_credits && m_fetchedAt.isValid() && (m_readings.isEmpty() || m_readings.last().at < m_fetchedAt)) {
+        // Not stored (a snapshot is younger than 10 minutes), yet the freshest figure: show it.
+        m_readings.append({m_fetchedAt, m_credits->balance, m_credits->totalUsage});
+        in.snapshots.append({m_fetchedAt, m_credits->balance, m_credits->totalUsage});
+    }
+    if (!m_workspaceId.isEmpty() && m_ledger)
+        in.ledger = m_ledger->entries(m_workspaceId, t.addDays(-BurnRate::kDefaultWindowDays), t);
+    // Without a current reading, an old snapshot's balance would pose as today's: no forecast from it.
+    in.balance = m_credits ? m_credits->balance : std::nullopt;
+    m_burn = BurnRate::compute(in, t);
+    if (!m_credits) {
+        m_burn.daysLeft.reset();
+        m_burn.balance.reset();
+    }
+
+    m_forecast->setText(m_burn.describe(&money));
+    QString source;
+    switch (m_burn.source) {
+    case BurnRate::Source::TotalUsage:
+        source = tr("From the gateway's total usage in the balance readings kept on this computer.");
+        break;
+    case BurnRate::Source::BalanceDrops:
+        source = tr("From drops of the balance between readings; top-ups are not counted as spend.");
+        break;
+    case BurnRate::Source::Ledger:
+        source = tr("From the costs of this app's own requests; spend by other clients is not included.");
+        break;
+    case BurnRate::Source::None:
+        break;
+    }
+    m_forecastSource->setText(source);
+    m_forecastSource->setVisible(!source.isEmpty());
+    updateChart();
+}
+
+void CreditsPanel::updateChart()
+{
+    QList<QPointF> points;
+    for (const Reading& r : std::as_const(m_readings)) {
+        if (r.balance)
+            points.append(QPointF(double(r.at.toMSecsSinceEpoch()), *r.balance));
+    }
+    m_series->replace(points);
+    if (points.isEmpty()) {
+        m_thresholdLine->clear();
+        if (m_workspaceId.isEmpty())
+            m_chartEmpty->setText(tr("No workspace selected."));
+        else if (m_unavailable)
+            m_chartEmpty->setText(
+                tr("No balance readings for this workspace: its balance cannot be read (see "
+                   "above)."));
+        else
+            m_chartEmpty->setText(
+                tr("No balance readings kept yet for this workspace. Each time the balance is "
+                   "read (at most every 10 minutes), a reading is kept here to draw the "
+                   "trend."));
+        m_chartStack->setCurrentWidget(m_chartEmpty);
+        return;
+    }
+    m_chartStack->setCurrentWidget(m_chartView);
+
+    double lo = points.first().y(), hi = lo;
+    for (const QPointF& p : std::as_const(points)) {
+        lo = std::min(lo, p.y());
+        hi = std::max(hi, p.y());
+    }
+    qint64 first = qint64(points.first().x()), last = qint64(points.last().x());
+    if (last - first < 3'600'000) {
+        // One reading (or a few within an hour): give the line an hour either side to sit in.
+        first -= 3'600'000;
+        last += 3'600'000;
+    } else {
+        // A little room either side so the first and last dots are not cut by the plot edge.
+        const qint64 room = (last - first) / 60;
+        first -= room;
+        last += room;
+    }
+    // The warning level is drawn when it is near the data; one far below would flatten the trend
+    // into a line at the top of the chart.
+    const double threshold = m_threshold->value();
+    const bool showThreshold = threshold > 0 && threshold >= lo - (hi - lo) - 1.0;
+    if (showThreshold) {
+        m_thresholdLine->replace({QPointF(double(first), threshold), QPointF(double(last), threshold)});
+        lo = std::min(lo, threshold);
+        hi = std::max(hi, threshold);
+    } else {
+        m_thresholdLine->clear();
+    }
+    const auto markers = m_chart->legend()->markers(m_thresholdLine);
+    for (QLegendMarker* m : markers)
+        m->setVisible(showThreshold);
+
+    const double span = hi - lo;
+    const double pad = span < 0.01 ? std::max(std::abs(hi) * 0.1, 0.5) : span * 0.12;
+    double yMin = lo - pad;
+    if (lo >= 0 && yMin < 0)
+        yMin = 0; // a balance that never went negative needs no negative axis
+    m_axisY->setRange(yMin, hi + pad);
+    m_axisY->applyNiceNumbers();
+
+    const QDateTime from = QDateTime::fromMSecsSinceEpoch(first, Qt::UTC).toLocalTime();
+    const QDateTime to = QDateTime::fromMSecsSinceEpoch(last, Qt::UTC).toLocalTime();
+    m_axisX->setFormat(from.daysTo(to) >= 2 ? u"MMM d"_s : u"MMM d hh:mm"_s);
+    m_axisX->setTickCount(from.secsTo(to) >= 4 * 86400 ? 6 : 4);
+    m_axisX->setRange(from, to);
+}
+
+QString CreditsPanel::toolTipAt(const QPointF& value) const
+{
+    const Reading* best = nullptr;
+    double bestDistance = 0;
+    for (const Reading& r : m_readings) {
+        if (!r.balance)
+            continue;
+        const double d = std::abs(double(r.at.toMSecsSinceEpoch()) - value.x());
+        if (!best || d < bestDistance) {
+            best = &r;
+            bestDistance = d;
+        }
+    }
+    if (!best)
+        return {};
+    QString text = tr("%1\nBalance: %2").arg(localTime(best->at), money(*best->balance));
+    if (best->totalUsage)
+        text += tr("\nTotal usage: %1").arg(money(*best->totalUsage));
+    return text;
+}
+
+void CreditsPanel::updateLowBalance()
+{
+    const double threshold = m_threshold->value();
+    m_low = LowBalance::evaluate(m_credits ? m_credits->balance : std::nullopt, threshold, &money);
+    m_lowBanner->setText(m_low.message);
+    m_lowBanner->setVisible(m_low.low);
+    emit lowBalanceChanged(m_low.low, m_low.message);
+}
+
+} // namespace anyrouter
