@@ -157,6 +157,13 @@ void TestAccountConsole::switchingReBindsEveryPage()
     usage->setQuery(UsageQuery{}); // this app's ledger, 7 days, cost by model
     QTRY_VERIFY_WITH_TIMEOUT(!usage->isBusy(), 10000);
     QVERIFY(qAbs(usage->series().total - 0.75) < 1e-9); // the demo rows only: 0.25 + 0.5
+    // A request made while another tab shows (a chat adds a ledger row) is there when the charts
+    // come back into view.
+    account->showTab(AccountPage::Tab::Keys);
+    LedgerEntry more = entry(WorkspaceManager::demoWorkspaceId(), u"openai/gpt-5.4-mini"_s, 0.125);
+    QVERIFY(ctx->ledger()->record(more));
+    account->showTab(AccountPage::Tab::Usage);
+    QTRY_VERIFY_WITH_TIMEOUT(qAbs(usage->series().total - 0.875) < 1e-9, 10000);
     account->showTab(AccountPage::Tab::Health);
     QTRY_VERIFY_WITH_TIMEOUT(health->providerTable()->rowCount() > 0, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(w.modelsPage()->repository()->entries().size() > 0, 10000);

@@ -530,8 +530,7 @@ void TestUsageCharts::hourlyAndCustomRanges()
     waitForSeries(p.panel.get());
     QCOMPARE(p.panel->series().window.granularity, UsageGranularity::Hour);
     QCOMPARE(p.panel->tableModel()->rowCount(), 24);
-    // The 24 h window always holds D 00:00 (the three rows there) unless it is just past midnight
-    // ... it always does: the window ends with the current hour, which is on D or later.
+    // The 24 h window ends with the current hour (on D), so it always holds the three rows of D 00:00.
     double total = 0;
     for (const QBarSet* set : p.panel->barSeries()->barSets())
         total += setSum(set);

@@ -37,6 +37,18 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
             &AccountPage::workspaceSettingsRequested);
     connect(m_keys, &KeysPanel::workspaceSettingsRequested, this, &AccountPage::workspaceSettingsRequested);
     connect(m_credits, &CreditsPanel::lowBalanceChanged, this, &AccountPage::lowBalanceChanged);
+    // The ledger says nothing when a chat adds a row: re-read it whenever the charts come into view.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (isVisible() && currentTab() == Tab::Usage)
+            m_usage->refresh();
+    });
+}
+
+void AccountPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (currentTab() == Tab::Usage)
+        m_usage->refresh();
 }
 
 void AccountPage::showTab(Tab tab)
