@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <string_view>
 
 namespace anyrouter {
 
@@ -99,13 +100,15 @@ bool CatalogFilter::matches(const CatalogEntry& e) const
     if (text != m_textSource || m_textSource.isNull()) {
         m_textSource = text;
         m_needle = text.trimmed();
-        m_lowerNeedle = m_needle.toLower();
+        m_lowerNeedle = m_needle.toLower().toUtf8();
         m_matcher = QStringMatcher(m_needle, Qt::CaseInsensitive);
     }
     if (m_needle.isEmpty())
         return true;
     if (!e.searchText.isEmpty())
-        return e.searchText.contains(m_lowerNeedle);
+        return std::string_view(e.searchText.constData(), size_t(e.searchText.size()))
+                   .find(std::string_view(m_lowerNeedle.constData(), size_t(m_lowerNeedle.size()))) !=
+               std::string_view::npos;
     // Boyer-Moore pays off only for longer needles; the first keystrokes scan directly.
     if (m_needle.size() <= 3)
         return m.id.contains(m_needle, Qt::CaseInsensitive) ||

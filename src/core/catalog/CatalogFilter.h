@@ -41,7 +41,8 @@ struct CatalogFilter // all criteria combine (AND); empty = no constraint
 
     // Cache of matches(), not a criterion: the trimmed text and its case-insensitive Boyer-Moore
     // matcher, rebuilt when text changes. Makes matches() unsafe to call on one filter from two threads.
-    mutable QString m_textSource, m_needle, m_lowerNeedle;
+    mutable QString m_textSource, m_needle;
+    mutable QByteArray m_lowerNeedle; // UTF-8, against CatalogEntry::searchText
     mutable QStringMatcher m_matcher;
 };
 
