@@ -175,9 +175,12 @@ UsagePanel::UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, Worksp
     labelled(tr("Stack &by:"), m_group);
     labelled(tr("S&ource:"), m_source);
     controls->addStretch(1);
-    controls->addWidget(m_refresh);
-    controls->addWidget(m_exportCsv);
-    controls->addWidget(m_exportPng);
+    // The actions sit beside the source line, not in the controls row: with the custom range's two
+    // date fields that row alone would widen the whole window past 1,100 px.
+    auto* actions = new QHBoxLayout;
+    actions->addWidget(m_refresh);
+    actions->addWidget(m_exportCsv);
+    actions->addWidget(m_exportPng);
 
     m_sourceLabel = new QLabel(this);
     m_sourceLabel->setWordWrap(true);
@@ -214,7 +217,10 @@ UsagePanel::UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, Worksp
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(m_sourceLabel);
+    auto* sourceRow = new QHBoxLayout;
+    sourceRow->addWidget(m_sourceLabel, 1);
+    sourceRow->addLayout(actions);
+    layout->addLayout(sourceRow);
     layout->addWidget(split, 1);
     layout->addWidget(m_summaryLabel);
 
@@ -514,6 +520,7 @@ void UsagePanel::applyResult(quint64 generation, const JobResult& result)
     m_table->resizeColumnsToContents();
     for (int c = 0; c < m_model->columnCount(); ++c)
         m_table->setColumnWidth(c, qMin(m_table->columnWidth(c), 240)); // the header tooltip has the rest
+    m_table->scrollToBottom(); // the latest bucket (buckets run oldest first, like the chart)
     rebuildChart();
     updateTexts();
     emit seriesUpdated();
