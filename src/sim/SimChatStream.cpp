@@ -246,7 +246,7 @@ void SimChatStream::appendUsage(QByteArray& batch) const
              ",\"total_tokens\":" + QByteArray::number(m_plan.promptTokens + completion) +
              ",\"prompt_tokens_details\":{\"cached_tokens\":" + QByteArray::number(m_plan.cachedTokens) +
              "},\"completion_tokens_details\":{\"reasoning_tokens\":" + QByteArray::number(m_reasoningDone) +
-             "},\"cost\":" + json::number(costSoFar()) + "}}\n\n";
+             "}" + (m_plan.reportCost ? ",\"cost\":" + json::number(costSoFar()) : QByteArray()) + "}}\n\n";
 }
 
 void SimChatStream::appendErrorEvent(QByteArray& batch) const
@@ -356,7 +356,7 @@ void SimChatStream::serveNonStreamed()
             ",\"total_tokens\":" + QByteArray::number(m_plan.promptTokens + completion) +
             ",\"prompt_tokens_details\":{\"cached_tokens\":" + QByteArray::number(m_plan.cachedTokens) +
             "},\"completion_tokens_details\":{\"reasoning_tokens\":" + QByteArray::number(m_reasoningDone) +
-            "},\"cost\":" + json::number(costSoFar()) + "}}";
+            "}" + (m_plan.reportCost ? ",\"cost\":" + json::number(costSoFar()) : QByteArray()) + "}}";
 
     SimHeaders headers = {{"Content-Type"_ba, "application/json"_ba}};
     headers += m_plan.headers;

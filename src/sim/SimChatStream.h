@@ -39,7 +39,8 @@ struct SimChatPlan
     int ttftMs = 150;
     int keepAliveMs = 0;
     StreamFraming framing = StreamFraming::Chunked;
-    SimHeaders headers; // rate limit, X-Generation-Id
+    bool reportCost = true; // false: usage without "cost" (clients must ask /generation)
+    SimHeaders headers;     // rate limit, X-Generation-Id
     SimFault fault;
 };
 

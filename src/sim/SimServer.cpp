@@ -1385,6 +1385,7 @@ void Api::chat()
     plan.keepAliveMs = d->config.keepAliveMs;
     plan.framing = d->config.framing;
     plan.headers = c.headers;
+    plan.reportCost = d->config.reportUsageCost;
     plan.headers.append({"X-Generation-Id"_ba, plan.id});
     plan.fault = c.fault;
 

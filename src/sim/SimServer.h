@@ -59,8 +59,9 @@ struct SimConfig
     double initialBalance = 25.0;    // USD, read once at construction (later: setBalance())
     bool seedActivityHistory = true; // /activity has 30 days of plausible history
     bool offerActivity = true, offerGeneration = true, offerHealth = true,
-         offerKeys = true;    // false -> 404 ("gateway lacks it")
-    bool logRequests = false; // one info line per request (method path status ms) on anyrouter.sim
+         offerKeys = true;       // false -> 404 ("gateway lacks it")
+    bool logRequests = false;    // one info line per request (method path status ms) on anyrouter.sim
+    bool reportUsageCost = true; // false: chat usage has no "cost"; /generation/{id} still has it
 };
 
 class SimCatalog;

@@ -1,5 +1,7 @@
 #include "ChatSession.h"
 
+#include "api/UsageService.h"
+
 #include "api/ApiClient.h"
 #include "storage/ConversationStore.h"
 #include "storage/UsageLedger.h"
@@ -19,6 +21,49 @@ ChatSession::ChatSession(ConversationStore* store, UsageLedger* ledger, ApiClien
     m_flush.setInterval(250);
     m_flush.setSingleShot(false);
     connect(&m_flush, &QTimer::timeout, this, &ChatSession::flush);
+}
+
+void ChatSession::lookUpCost(qint64 messageId, qint64 ledgerId, const QString& generationId, int attempt)
+{
+    // The API client follows the selected workspace: a lookup after a switch would ask another
+    // gateway (or with other keys) about an id it never issued.
+    const QString workspaceId = m_workspaceId;
+    QTimer::singleShot(m_costLookupDelaysMs.at(attempt), this, [=, this] {
+        if (workspaceId != m_workspaceId)
+            return;
+        if (!m_usage)
+            m_usage = new UsageService(m_client, this);
+        m_usage->fetchGeneration(generationId, this, [=, this](const Result<GenerationStats>& r) {
+            if (workspaceId != m_workspaceId)
+                return;
+            if (!r.ok() || !r.value.totalCost) {
+                // Generations can take a moment to be listed; try again while delays are left.
+                if (attempt + 1 < m_costLookupDelaysMs.size())
+                    lookUpCost(messageId, ledgerId, generationId, attempt + 1);
+                else
+                    qCInfo(lcChat) << "no cost from /generation for a reply; the estimate stands";
+                return;
+            }
+            const double cost = *r.value.totalCost;
+            if (m_ledger && ledgerId != 0 && !m_ledger->updateCost(ledgerId, cost, u"gateway"_s))
+                qCWarning(lcChat) << "could not update the ledger cost";
+            std::optional<Message> stored = m_store->message(messageId);
+            if (!stored)
+                return; // deleted meanwhile
+            stored->usage.cost = cost;
+            if (!m_store->updateMessage(*stored)) {
+                emit storageFailed(tr("Could not save the cost the gateway reported for a reply."));
+                return;
+            }
+            if (m_reply.id == messageId)
+                m_reply.usage.cost = cost;
+            if (m_thread.find(messageId)) {
+                m_thread.upsert(*stored);
+                emit threadChanged();
+            }
+            emit costReconciled(*stored);
+        });
+    });
 }
 
 ChatSession::~ChatSession()
@@ -334,6 +379,10 @@ void ChatSession::finalize()
     e.messageId = m_reply.id;
     if (m_ledger && !m_ledger->record(e))
         qCWarning(lcChat) << "could not write the usage ledger row";
+    // Reference client rule: no usage.cost -> ask GET /generation/{id}, else the estimate stands.
+    if (!m_reply.usage.cost && !m_reply.generationId.isEmpty() && m_reply.id != 0 &&
+        !m_costLookupDelaysMs.isEmpty())
+        lookUpCost(m_reply.id, e.id, m_reply.generationId, 0);
 
     m_stream = nullptr;
     s->deleteLater();

@@ -43,6 +43,9 @@ public:
     void setPricingLookup(PricingLookup f) { m_pricing = std::move(f); }
     void setFlushIntervalMs(int ms) { m_flush.setInterval(ms); }
     void setInactivityTimeoutMs(int ms) { m_inactivityMs = ms; }
+    // When a reply's usage carries no cost, the gateway is asked (GET /generation/{id}) after these
+    // delays, once each, until it answers with one; the estimate from model prices stands until then.
+    void setCostLookupDelaysMs(QList<int> delays) { m_costLookupDelaysMs = std::move(delays); }
 
     // Opens an existing conversation (0 = none: the next send() creates one).
     bool open(qint64 conversationId);
@@ -71,6 +74,8 @@ signals:
     void replyDelta(qint64 messageId, const QString& delta);
     void replyFinished(const anyrouter::Message& message); // final row as stored
     void storageFailed(const QString& error);              // a write failed; text kept in memory
+    // The gateway's /generation answered with the cost of a reply whose stream did not carry one.
+    void costReconciled(const anyrouter::Message& message);
 
 private:
     bool ensureConversation(const QString& firstPrompt, QString* error);
@@ -80,6 +85,7 @@ private:
     ChatRequest buildRequest(qint64 userMessageId) const;
     void flush();
     void finalize();
+    void lookUpCost(qint64 messageId, qint64 ledgerId, const QString& generationId, int attempt);
 
     ConversationStore* m_store;
     UsageLedger* m_ledger;
@@ -95,6 +101,8 @@ private:
     QTimer m_flush;
     bool m_dirty = false;
     int m_inactivityMs = 120000;
+    QList<int> m_costLookupDelaysMs{1000, 5000};
+    class UsageService* m_usage = nullptr;
 };
 
 } // namespace anyrouter

@@ -235,6 +235,7 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
         onReplyFinished(reply);
     });
     connect(m_session, &ChatSession::threadChanged, this, &ChatPage::updateHeader);
+    connect(m_session, &ChatSession::costReconciled, this, &ChatPage::updateHeader); // running total
     connect(m_session, &ChatSession::storageFailed, this, [this](const QString& error) {
         m_composer->showError(error);
         emit statusMessage(error, 0);

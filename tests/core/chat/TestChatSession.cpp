@@ -5,6 +5,7 @@
 #include "TestSupport.h"
 
 #include "api/ApiClient.h"
+#include "api/UsageService.h"
 #include "chat/ChatSession.h"
 #include "sim/SimKeys.h"
 #include "storage/ConversationStore.h"
@@ -31,6 +32,8 @@ private slots:
     void init();
     void cleanup();
     void completeTurnIsPersistedWithUsage();
+    void costWithoutUsageCostComesFromGeneration();
+    void costLookupGivesUpWithoutGenerationEndpoint();
     void promptStoredBeforeNetworkAndKeptOnFailure();
     void partialReplySavedWhileStreamingAndKeptOnStop();
     void faultsKeepPromptAndPartial_data();
@@ -70,6 +73,8 @@ void TestChatSession::init()
     m_ledger = std::make_unique<UsageLedger>(*m_db);
     m_sim.server()->config().tokensPerSecond = 0;
     m_sim.server()->config().ttftMs = 0;
+    m_sim.server()->config().reportUsageCost = true;
+    m_sim.server()->config().offerGeneration = true;
 }
 
 void TestChatSession::cleanup()
@@ -128,6 +133,93 @@ void TestChatSession::completeTurnIsPersistedWithUsage()
     QVERIFY(!ledger[0].keyLabel.contains(sim::fullKey())); // masked, never the key itself
     // The conversation is titled from the prompt.
     QCOMPARE(m_store->conversation(session.conversationId())->title, u"Explain routers [[tokens=40]]"_s);
+}
+
+// Reference client rule: a usage object without "cost" -> GET /generation/{id}; until it answers, the
+// estimate from model prices stands (here: no pricing lookup, so no cost at all at first).
+void TestChatSession::costWithoutUsageCostComesFromGeneration()
+{
+    m_sim.server()->config().reportUsageCost = false;
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setWorkspaceId(u"ws1"_s);
+    session.setDefaultModel(u"anthropic/claude-sonnet-4.6"_s);
+    session.setCostLookupDelaysMs({0, 20});
+    QSignalSpy reconciled(&session, &ChatSession::costReconciled);
+    QSignalSpy threadChanged(&session, &ChatSession::threadChanged);
+    const int generationRequests = m_sim.server()->requestCount(u"/generation"_s);
+    QVERIFY(session.send(u"Cost me [[tokens=40]]"_s));
+    const Message reply = waitForReply(session);
+    QCOMPARE(reply.status, MessageStatus::Complete);
+    QVERIFY(!reply.usage.cost.has_value()); // the stream did not say
+    const int changesBefore = threadChanged.size();
+
+    QVERIFY(reconciled.wait(10000));
+    const Message updated = reconciled.first().first().value<Message>();
+    QCOMPARE(updated.id, reply.id);
+    // The gateway's own record for that id, asked independently.
+    UsageService usage(&client);
+    std::optional<double> gatewayCost;
+    bool done = false;
+    usage.fetchGeneration(reply.generationId, this, [&](const Result<GenerationStats>& r) {
+        gatewayCost = r.value.totalCost;
+        done = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
+    QVERIFY(gatewayCost.value_or(0) > 0);
+    QCOMPARE(updated.usage.cost, gatewayCost);
+    QCOMPARE(m_store->message(reply.id)->usage.cost, updated.usage.cost); // stored
+    QVERIFY(threadChanged.size() > changesBefore);                        // the transcript hears of it
+    QCOMPARE(session.thread().find(reply.id)->usage.cost, updated.usage.cost);
+    const QList<LedgerEntry> ledger = m_ledger->entries(u"ws1"_s, {}, {});
+    QCOMPARE(ledger.size(), 1);
+    QCOMPARE(ledger[0].cost, updated.usage.cost);
+    QCOMPARE(ledger[0].costSource, u"gateway"_s);
+    QCOMPARE(m_sim.server()->requestCount(u"/generation"_s), generationRequests + 2); // the session's, ours
+}
+
+void TestChatSession::costLookupGivesUpWithoutGenerationEndpoint()
+{
+    m_sim.server()->config().reportUsageCost = false;
+    m_sim.server()->config().offerGeneration = false;
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setWorkspaceId(u"ws1"_s);
+    session.setDefaultModel(u"anthropic/claude-sonnet-4.6"_s);
+    session.setPricingLookup([](const QString&) {
+        ModelPricing p;
+        p.inputPerM = 1.0;
+        p.outputPerM = 2.0;
+        return std::optional<ModelPricing>(p);
+    });
+    session.setCostLookupDelaysMs({0, 20});
+    QSignalSpy reconciled(&session, &ChatSession::costReconciled);
+    const int generationRequests = m_sim.server()->requestCount(u"/generation"_s);
+    QVERIFY(session.send(u"No generation here [[tokens=40]]"_s));
+    const Message reply = waitForReply(session);
+    QCOMPARE(reply.status, MessageStatus::Complete);
+    // Both attempts are made (each tries /generation/{id}, then the OpenRouter form ?id=), then the
+    // estimate stands.
+    QTRY_COMPARE_WITH_TIMEOUT(m_sim.server()->requestCount(u"/generation"_s), generationRequests + 4, 10000);
+    QTest::qWait(100);
+    QCOMPARE(m_sim.server()->requestCount(u"/generation"_s), generationRequests + 4);
+    QCOMPARE(reconciled.size(), 0);
+    const QList<LedgerEntry> ledger = m_ledger->entries(u"ws1"_s, {}, {});
+    QCOMPARE(ledger.size(), 1);
+    QCOMPARE(ledger[0].costSource, u"estimate"_s);
+    ModelPricing p;
+    p.inputPerM = 1.0;
+    p.outputPerM = 2.0;
+    const auto expected =
+        p.costFor(reply.usage.promptTokens.value_or(0), reply.usage.completionTokens.value_or(0),
+                  reply.usage.cachedTokens.value_or(0));
+    QVERIFY(expected > 0);
+    QCOMPARE(ledger[0].cost, std::optional<double>(expected));
+    QVERIFY(!m_store->message(reply.id)->usage.cost); // the message shows no gateway cost it never got
 }
 
 void TestChatSession::promptStoredBeforeNetworkAndKeptOnFailure()
