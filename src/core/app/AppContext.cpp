@@ -1,13 +1,13 @@
 #include "AppContext.h"
 
 #include "WorkspaceManager.h"
+#include "storage/BalanceHistory.h"
 #include "storage/CatalogCache.h"
 #include "storage/ConversationStore.h"
 #include "storage/Database.h"
 #include "storage/SecretStore.h"
 #include "storage/Settings.h"
 #include "storage/UsageLedger.h"
-#include "storage/BalanceHistory.h"
 #include "storage/WorkspaceStore.h"
 
 #include <QLockFile>

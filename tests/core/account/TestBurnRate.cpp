@@ -307,7 +307,8 @@ void TestBurnRate::usesTheGivenFormatter()
     BurnRate::Input in;
     in.snapshots = snapshots(u"168:10/0 0:9/1"_s);
     const BurnRate r = BurnRate::compute(in, kNow);
-    const QString text = r.describe([](double v) -> QString { return u"USD "_s + QString::number(v, 'f', 3); });
+    const QString text =
+        r.describe([](double v) -> QString { return u"USD "_s + QString::number(v, 'f', 3); });
     QCOMPARE(text,
              u"In the last 7 days you spent USD 1.000 (USD 0.143 a day); at that rate the balance of USD "
              "9.000 lasts about 63 days."_s);

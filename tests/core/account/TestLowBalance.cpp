@@ -65,8 +65,8 @@ void TestLowBalance::evaluate()
 
 void TestLowBalance::usesTheGivenFormatter()
 {
-    const LowBalance r =
-        LowBalance::evaluate(0.5, 2.0, [](double v) -> QString { return u"USD "_s + QString::number(v, 'f', 3); });
+    const LowBalance r = LowBalance::evaluate(
+        0.5, 2.0, [](double v) -> QString { return u"USD "_s + QString::number(v, 'f', 3); });
     QVERIFY(r.low);
     QCOMPARE(r.message, u"Low balance: USD 0.500 left, below your warning level of USD 2.000."_s);
 }
