@@ -143,15 +143,20 @@ void TestAccountConsole::switchingReBindsEveryPage()
     QVERIFY(account->isVisible());
     QCOMPARE(account->tabs()->count(), 4);
 
-    // Demo (full key): every panel has its figures.
+    // Demo (full key): every panel has its figures (each tab fetches when shown).
     CreditsPanel* credits = account->creditsPanel();
     KeysPanel* keys = account->keysPanel();
     UsagePanel* usage = account->usagePanel();
     HealthPanel* health = account->healthPanel();
     QTRY_VERIFY_WITH_TIMEOUT(credits->credits() && credits->credits()->balance, 10000);
     QCOMPARE(*credits->credits()->balance, m_sim.server()->balance());
+    // The keys tab has not been shown yet: nothing asked for.
+    QCOMPARE(keys->model()->rowCount(), 0);
+    QCOMPARE(usage->gatewayState(), UsagePanel::GatewayState::NotLoaded);
+    account->showTab(AccountPage::Tab::Keys);
     QTRY_COMPARE_WITH_TIMEOUT(keys->state(), KeysPanel::State::Keys, 10000);
     QVERIFY(keys->model()->rowCount() > 0);
+    account->showTab(AccountPage::Tab::Usage);
     QTRY_COMPARE_WITH_TIMEOUT(usage->gatewayState(), UsagePanel::GatewayState::Loaded, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!usage->isBusy(), 10000);
     usage->setQuery(UsageQuery{}); // this app's ledger, 7 days, cost by model
@@ -181,7 +186,9 @@ void TestAccountConsole::switchingReBindsEveryPage()
     // Then each panel shows what this key may see, and says why not the rest.
     QTRY_VERIFY_WITH_TIMEOUT(credits->statusText().contains(u"management key"_s), 10000);
     QVERIFY(!credits->credits().has_value());
+    account->showTab(AccountPage::Tab::Keys); // hidden panels fetch when shown
     QTRY_COMPARE_WITH_TIMEOUT(keys->state(), KeysPanel::State::NoPermission, 10000);
+    account->showTab(AccountPage::Tab::Usage);
     QVERIFY2(keys->stateText().contains(u"management key"_s), qPrintable(keys->stateText()));
     QTRY_COMPARE_WITH_TIMEOUT(usage->gatewayState(), UsagePanel::GatewayState::Forbidden, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!usage->isBusy(), 10000);
@@ -204,6 +211,8 @@ void TestAccountConsole::switchingReBindsEveryPage()
     QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier);
     QTRY_VERIFY_WITH_TIMEOUT(credits->credits() && credits->credits()->balance, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(keys->state(), KeysPanel::State::Keys, 10000);
+    QCOMPARE(usage->gatewayState(), UsagePanel::GatewayState::NotLoaded); // hidden: not asked yet
+    account->showTab(AccountPage::Tab::Usage);
     QTRY_COMPARE_WITH_TIMEOUT(usage->gatewayState(), UsagePanel::GatewayState::Loaded, 10000);
 }
 

@@ -24,6 +24,10 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
         new CreditsPanel(ws, context->balanceHistory(), context->ledger(), context->settings(), m_tabs);
     m_keys = new KeysPanel(ws, m_tabs);
     m_usage = new UsagePanel(ws, context->ledger(), context->workspaceStore(), m_tabs);
+    // Built at start-up but mostly unseen: keys and usage are fetched when their tab is shown (the
+    // credits panel fetches at once: its low-balance warning belongs in the status bar).
+    m_keys->setDeferredWhileHidden(true);
+    m_usage->setDeferredWhileHidden(true);
     if (context->database())
         m_usage->setLedgerDatabasePath(context->database()->filePath()); // ledger reads off the GUI thread
     m_health = new HealthPanel(ws, m_tabs);
@@ -37,18 +41,6 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
             &AccountPage::workspaceSettingsRequested);
     connect(m_keys, &KeysPanel::workspaceSettingsRequested, this, &AccountPage::workspaceSettingsRequested);
     connect(m_credits, &CreditsPanel::lowBalanceChanged, this, &AccountPage::lowBalanceChanged);
-    // The ledger says nothing when a chat adds a row: re-read it whenever the charts come into view.
-    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
-        if (isVisible() && currentTab() == Tab::Usage)
-            m_usage->refresh();
-    });
-}
-
-void AccountPage::showEvent(QShowEvent* event)
-{
-    QWidget::showEvent(event);
-    if (currentTab() == Tab::Usage)
-        m_usage->refresh();
 }
 
 void AccountPage::showTab(Tab tab)

@@ -43,9 +43,6 @@ signals:
     void workspaceSettingsRequested();
     void lowBalanceChanged(bool low, const QString& message);
 
-protected:
-    void showEvent(QShowEvent* event) override;
-
 private:
     QTabWidget* m_tabs;
     CreditsPanel* m_credits;

@@ -238,7 +238,7 @@ KeysPanel::KeysPanel(WorkspaceManager* workspaces, QWidget* parent)
 
     connect(m_workspaces, &WorkspaceManager::currentChanged, this, &KeysPanel::bindWorkspace);
     connect(m_workspaces, &WorkspaceManager::keysReady, this, [this](const Workspace& ws) {
-        if (ws.id == m_workspace.id)
+        if (ws.id == m_workspace.id && !deferIfHidden())
             refresh();
     });
 
@@ -611,8 +611,20 @@ QAction* KeysPanel::actionForKey(const QKeyEvent* e) const
     return nullptr;
 }
 
+bool KeysPanel::deferIfHidden()
+{
+    if (!m_deferWhileHidden || isVisible())
+        return false;
+    m_stale = true;
+    return true;
+}
+
 bool KeysPanel::event(QEvent* e)
 {
+    if (e->type() == QEvent::Show && m_stale) {
+        m_stale = false;
+        QMetaObject::invokeMethod(this, &KeysPanel::refresh, Qt::QueuedConnection);
+    }
     // Claim our keys while the focus is inside the panel: a window-wide action with the same keys
     // (Refresh is Ctrl+R on some desktops) would otherwise make both ambiguous, and the table would
     // turn Del into a type-ahead search.

@@ -69,6 +69,9 @@ public:
     void deleteSelected();
 
     void setConfirmHandler(ConfirmHandler handler);
+    // On: while the panel is hidden, a workspace's keys becoming ready only marks the list stale;
+    // it is fetched when the panel is shown (the account page is built at start-up, often unseen).
+    void setDeferredWhileHidden(bool on) { m_deferWhileHidden = on; }
 
     State state() const { return m_state; }
     QString stateTitle() const;
@@ -106,6 +109,7 @@ protected:
     bool eventFilter(QObject* watched, QEvent* e) override;
 
 private:
+    bool deferIfHidden(); // true: refresh postponed until shown
     void bindWorkspace(const Workspace& ws);
     void setState(State s, const QString& title = {}, const QString& text = {});
     void showMessage(const QString& text, bool error);
@@ -157,6 +161,8 @@ private:
     ConfirmHandler m_confirm;
 
     Workspace m_workspace;
+    bool m_deferWhileHidden = false;
+    bool m_stale = false;
     State m_state = State::NoWorkspace;
     bool m_messageIsError = false;
     bool m_listInFlight = false;

@@ -245,8 +245,8 @@ UsagePanel::UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, Worksp
     if (m_workspaces) {
         connect(m_workspaces, &WorkspaceManager::currentChanged, this, &UsagePanel::onWorkspaceChanged);
         connect(m_workspaces, &WorkspaceManager::keysReady, this, [this](const Workspace& ws) {
-            if (ws.id == m_workspaceId)
-                fetchActivity();
+            if (ws.id == m_workspaceId && (!m_deferWhileHidden || isVisible()))
+                fetchActivity(); // else showEvent() fetches
         });
         connect(m_workspaces, &WorkspaceManager::workspacesChanged, this, [this] {
             if (const auto ws = m_workspaces->find(m_workspaceId))
@@ -254,11 +254,19 @@ UsagePanel::UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, Worksp
             recompute(); // names of stacks by workspace may have changed
         });
     }
-    const Workspace current = m_workspaces ? m_workspaces->current() : Workspace();
-    onWorkspaceChanged(current);
-    if (!current.id.isEmpty() && m_workspaces->keyState() != WorkspaceManager::KeyState::Loading &&
-        m_workspaces->keyState() != WorkspaceManager::KeyState::Unknown)
-        fetchActivity();
+    // Queued: whoever builds the panel may still set the ledger's database path (ledger reads off
+    // the GUI thread) and deferral before the first computation.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            const Workspace current = m_workspaces ? m_workspaces->current() : Workspace();
+            onWorkspaceChanged(current);
+            if (!current.id.isEmpty() && m_workspaces->keyState() != WorkspaceManager::KeyState::Loading &&
+                m_workspaces->keyState() != WorkspaceManager::KeyState::Unknown &&
+                (!m_deferWhileHidden || isVisible()))
+                fetchActivity();
+        },
+        Qt::QueuedConnection);
 }
 
 UsagePanel::~UsagePanel()
@@ -319,6 +327,13 @@ void UsagePanel::setQuery(const UsageQuery& q)
     if (q.source != UsageSource::Ledger && m_gatewayState == GatewayState::NotLoaded)
         fetchActivity();
     recompute();
+}
+
+void UsagePanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_deferWhileHidden)
+        refresh();
 }
 
 void UsagePanel::refresh()
@@ -424,6 +439,8 @@ QHash<QString, QString> UsagePanel::workspaceNames() const
 
 void UsagePanel::recompute()
 {
+    if (m_deferWhileHidden && !isVisible())
+        return; // showEvent() recomputes
     if (m_running) {
         m_rerun = true; // the running job's result would be stale; run again when it ends
         return;

@@ -64,6 +64,10 @@ public:
     // The database file behind the ledger: ledger rows are then read on a worker thread through a
     // connection of its own (SQLite in WAL mode lets it read while the GUI thread writes).
     void setLedgerDatabasePath(const QString& path);
+    // On: the panel fetches the gateway's activity only while shown, and re-reads everything each
+    // time it comes into view (the ledger says nothing when a chat adds a row). The account page is
+    // built at start-up and mostly unseen; tests leave it off.
+    void setDeferredWhileHidden(bool on) { m_deferWhileHidden = on; }
 
     UsageQuery query() const;
     void setQuery(const UsageQuery& query); // sets the controls and recomputes
@@ -97,6 +101,9 @@ public:
     QLabel* sourceLabel() const { return m_sourceLabel; }
     QPushButton* exportCsvButton() const { return m_exportCsv; }
     QPushButton* exportPngButton() const { return m_exportPng; }
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 signals:
     void seriesUpdated();       // the chart and table show a new series
@@ -160,6 +167,7 @@ private:
     UsageQuery m_shownQuery; // the query m_series answers (the controls may have moved on)
     QString m_hoverText;
     quint64 m_jobGeneration = 0;
+    bool m_deferWhileHidden = false;
     bool m_running = false;
     bool m_rerun = false;
     bool m_readFailed = false;
