@@ -124,9 +124,12 @@ void TestHealthPanel::rowsFromSimulatorHealth()
     QCOMPARE(table->rowCount(), int(expected.size()));
     for (const QJsonValue& v : expected) {
         const QJsonObject p = v.toObject();
-        const QString name = p.value(u"name"_s).toString();
+        // Shown by the gateway's display name, with the slug in the tooltip.
+        const QString name = p.value(u"display_name"_s).toString();
+        QVERIFY(!name.isEmpty());
         const auto found = table->findItems(name, Qt::MatchExactly);
         QCOMPARE(found.size(), 1);
+        QCOMPARE(found.first()->toolTip(), p.value(u"name"_s).toString());
         const int row = found.first()->row();
         const bool isDegraded = p.value(u"status"_s).toString() == u"degraded"_s;
         QCOMPARE(table->item(row, 1)->text(), isDegraded ? u"Degraded"_s : u"OK"_s);

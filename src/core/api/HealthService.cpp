@@ -28,6 +28,9 @@ HealthStatus HealthService::parseHealth(const QJsonDocument& doc)
                 p.name = json::str(po, u"name"_s);
             if (p.name.isEmpty())
                 p.name = json::str(po, u"id"_s);
+            p.displayName = json::str(po, u"display_name"_s);
+            if (p.displayName.isEmpty())
+                p.displayName = json::str(po, u"displayName"_s);
             p.status = json::str(po, u"status"_s);
             p.latencyMs = json::optDouble(po, u"latency_ms"_s);
         }

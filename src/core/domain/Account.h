@@ -76,7 +76,9 @@ struct ActivityRow
 
 struct ProviderHealth
 {
-    QString name;
+    QString name;        // the provider's id/slug as given
+    QString displayName; // "Google Vertex" where the gateway gives one, else empty
+    QString label() const { return displayName.isEmpty() ? name : displayName; }
     QString status; // "ok" / "degraded" / "down" / as given
     std::optional<double> latencyMs;
 };

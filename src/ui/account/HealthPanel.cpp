@@ -289,7 +289,7 @@ void HealthPanel::showHealth(const HealthStatus& h)
         ok += rank == 3;
         degraded += rank == 1;
         down += rank == 0;
-        auto* name = new QTableWidgetItem(p.name);
+        auto* name = new QTableWidgetItem(p.label());
         name->setToolTip(p.name);
         m_table->setItem(row, NameColumn, name);
         auto* status = new NumericItem(statusLabel(p.status), rank);

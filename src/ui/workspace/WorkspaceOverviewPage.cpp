@@ -173,7 +173,7 @@ void WorkspaceOverviewPage::refresh()
             const ProviderHealth& p = r.value.providers.at(i);
             const bool ok = p.status.compare(u"ok"_s, Qt::CaseInsensitive) == 0;
             degraded += ok ? 0 : 1;
-            m_providers->setItem(i, 0, new QTableWidgetItem(p.name));
+            m_providers->setItem(i, 0, new QTableWidgetItem(p.label()));
             auto* status = new QTableWidgetItem(p.status);
             status->setForeground(ok ? QColor(0x1a, 0x7f, 0x37) : QColor(0x9a, 0x67, 0x00));
             m_providers->setItem(i, 1, status);

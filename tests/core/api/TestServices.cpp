@@ -660,6 +660,14 @@ void TestServices::health()
     }
     QVERIFY(degraded >= 1);
     QVERIFY(h.providers.first().latencyMs.has_value());
+    const auto vertex = std::find_if(h.providers.begin(), h.providers.end(),
+                                     [](const ProviderHealth& p) { return p.name == u"google-vertex"_s; });
+    QVERIFY(vertex != h.providers.end());
+    QVERIFY(!vertex->displayName.isEmpty());
+    QCOMPARE(vertex->label(), vertex->displayName);
+    ProviderHealth bare;
+    bare.name = u"groq"_s;
+    QCOMPARE(bare.label(), u"groq"_s); // no display name given: the id
 }
 
 void TestServices::optionalEndpointsUnsupported()
