@@ -20,6 +20,7 @@
 #include "common/Format.h"
 #include "shell/MainWindow.h"
 #include "sim/SimKeys.h"
+#include "storage/CatalogCache.h"
 #include "storage/ConversationStore.h"
 
 #include <QAbstractItemModelTester>
@@ -61,6 +62,7 @@ private slots:
     void filterWidgetsDriveTheProxy();
     void clearFiltersAndStateSurvivesRestart();
     void providerListShowsNamesAndFindsSlugs();
+    void selectionSurvivesAReloadFromTheCache();
     void priceColumnsSortNumericallyUnknownsLast();
     void detailPaneShowsPricesWithUnits();
     void useInNewChatOpensAChatWithThatModel();
@@ -274,6 +276,23 @@ void TestModelsPage::providerListShowsNamesAndFindsSlugs()
     for (int r = 0; r < page->proxy()->rowCount(); ++r)
         QVERIFY(page->proxy()->index(r, 0).data(ModelTableModel::IdRole).toString().startsWith(u"openai/"_s));
     openai->setCheckState(Qt::Unchecked);
+}
+
+// The cache arrives first screenful first: a selected model beyond it must not be replaced by row 0.
+void TestModelsPage::selectionSurvivesAReloadFromTheCache()
+{
+    auto ctx = makeContext(m_sim.baseUrl());
+    auto page = makePage(ctx.get());
+    waitLoaded(page.get());
+    page->filterPanel()->clear(); // a filter state another test left would hide the model
+    const auto stored = ctx->catalogCache()->load(WorkspaceManager::demoWorkspaceId());
+    QVERIFY(stored && stored->models.size() > 150);
+    const QString last = stored->models.last().value(u"id"_s).toString(); // not in the first screenful
+    QVERIFY(page->selectModel(last));
+    QCOMPARE(page->selectedModelId(), last);
+    page->repository()->loadForCurrentWorkspace();
+    QTRY_VERIFY_WITH_TIMEOUT(!page->repository()->isLoading() && !page->repository()->isRefreshing(), 10000);
+    QCOMPARE(page->selectedModelId(), last);
 }
 
 void TestModelsPage::clearFiltersAndStateSurvivesRestart()

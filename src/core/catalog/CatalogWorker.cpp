@@ -193,8 +193,8 @@ CatalogWorker::~CatalogWorker()
 void CatalogWorker::post(quint64 generation, Job job)
 {
     if (!m_thread) {
-        if (m_inlineCache && generation >= m_generation.load())
-            job(*m_inlineCache);
+        if (generation >= m_generation.load())
+            job(m_inlineCache);
         return;
     }
     QMutexLocker lock(&m_mutex);
@@ -224,19 +224,18 @@ void CatalogWorker::run()
         }
         if (next.first < m_generation.load())
             continue; // superseded while queued
-        if (open)
-            next.second(cache);
+        next.second(open ? &cache : nullptr);
     }
 }
 
-CatalogSnapshot CatalogWorker::readCache(CatalogCache& cache, const QString& workspaceId,
+CatalogSnapshot CatalogWorker::readCache(CatalogCache* cache, const QString& workspaceId,
                                          const QString& marksPath, Unit unit, qsizetype limit)
 {
     CatalogSnapshot s;
     s.workspaceId = workspaceId;
     QElapsedTimer timer;
     timer.start();
-    if (const auto cached = cache.load(workspaceId, limit)) {
+    if (const auto cached = cache ? cache->load(workspaceId, limit) : std::nullopt) {
         s.entries.reserve(cached->models.size());
         for (const QJsonObject& raw : cached->models) {
             CatalogEntry e;
@@ -260,9 +259,9 @@ void CatalogWorker::load(quint64 generation, const QString& workspaceId, const Q
 {
     if (workspaceId.isEmpty())
         return;
-    post(generation, [=, this](CatalogCache& cache) {
-        if (headCount > 0) {
-            const qsizetype total = cache.count(workspaceId);
+    post(generation, [=, this](CatalogCache* cache) {
+        if (headCount > 0 && cache) {
+            const qsizetype total = cache->count(workspaceId);
             if (total > headCount) {
                 CatalogSnapshot head = readCache(cache, workspaceId, marksPath, unit, headCount);
                 head.complete = false;
@@ -278,7 +277,7 @@ void CatalogWorker::load(quint64 generation, const QString& workspaceId, const Q
     });
 }
 
-CatalogSnapshot CatalogWorker::diffAndStore(CatalogCache& cache, const QString& workspaceId,
+CatalogSnapshot CatalogWorker::diffAndStore(CatalogCache* cache, const QString& workspaceId,
                                             const QList<ModelInfo>& models, const QDateTime& fetchedAt,
                                             const QString& marksPath, Unit unit)
 {
@@ -326,9 +325,13 @@ CatalogSnapshot CatalogWorker::diffAndStore(CatalogCache& cache, const QString& 
     next.totalCount = next.entries.size();
     QElapsedTimer timer;
     timer.start();
-    next.stored = cache.store(workspaceId, raws, fetchedAt);
-    if (!next.stored)
+    next.stored = cache && cache->store(workspaceId, raws, fetchedAt);
+    if (!next.stored) {
+        // Shown all the same; the baseline stays what the cache holds, so the next refresh (and a
+        // restart) compares with the stored list, not with one that was never kept.
         qCWarning(lcCatalog) << "could not store the catalog in the local cache";
+        return next;
+    }
     qCDebug(lcCatalog) << "catalog stored:" << raws.size() << "models in" << timer.elapsed() << "ms";
     saveMarks(next, marksPath);
     m_baseline = next;
@@ -339,7 +342,7 @@ void CatalogWorker::applyFetched(quint64 generation, const QString& workspaceId,
                                  const QDateTime& fetchedAt, const QString& marksPath, Unit unit,
                                  Deliver deliver, std::function<void(QString)> failed)
 {
-    post(generation, [=, this](CatalogCache& cache) {
+    post(generation, [=, this](CatalogCache* cache) {
         Result<QList<ModelInfo>> parsed;
         CatalogService::parseModelList(body, unit, parsed);
         if (!parsed.ok()) {

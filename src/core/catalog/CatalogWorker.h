@@ -72,13 +72,14 @@ public:
     bool isThreaded() const { return m_thread != nullptr; }
 
 private:
-    using Job = std::function<void(CatalogCache&)>;
+    // nullptr: no database (it would not open): jobs still parse and deliver, without the cache.
+    using Job = std::function<void(CatalogCache*)>;
     void post(quint64 generation, Job job);
     void run(); // the worker thread's loop
 
-    CatalogSnapshot readCache(CatalogCache& cache, const QString& workspaceId, const QString& marksPath,
+    CatalogSnapshot readCache(CatalogCache* cache, const QString& workspaceId, const QString& marksPath,
                               Unit unit, qsizetype limit);
-    CatalogSnapshot diffAndStore(CatalogCache& cache, const QString& workspaceId,
+    CatalogSnapshot diffAndStore(CatalogCache* cache, const QString& workspaceId,
                                  const QList<ModelInfo>& models, const QDateTime& fetchedAt,
                                  const QString& marksPath, Unit unit);
 

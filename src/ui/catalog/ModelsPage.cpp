@@ -196,6 +196,10 @@ void ModelsPage::onEntriesChanged()
     updateCount();
     if (!m_selectedId.isEmpty() && selectModel(m_selectedId))
         return;
+    // Only the first screenful of the cache is in: the selected model may be in the rest, which
+    // follows at once. Moving the selection now would lose the user's choice.
+    if (!m_selectedId.isEmpty() && !m_repo->isComplete())
+        return;
     // The previous selection is gone (or there was none): show the details of the first row.
     if (m_proxy->rowCount() > 0)
         m_table->setCurrentIndex(m_proxy->index(0, 0));

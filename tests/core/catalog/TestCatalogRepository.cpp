@@ -94,6 +94,7 @@ private slots:
     void unknownCapabilitiesKept();
     void switchingWorkspaceIgnoresLateReply();
     void largeRefreshKeepsEventLoopResponsive();
+    void withoutACacheTheGatewayListStillShows();
 
 private:
     void makeContext();
@@ -476,6 +477,22 @@ void TestCatalogRepository::largeRefreshKeepsEventLoopResponsive()
     QCOMPARE(m_ctx->catalogCache()->count(WorkspaceManager::demoWorkspaceId()), qsizetype(6000));
     qInfo("refresh of 6000 models took %lld ms; longest event-loop gap %lld ms", clock.elapsed(), worstGapMs);
     QVERIFY2(worstGapMs < 200, qPrintable(u"event loop blocked for %1 ms"_s.arg(worstGapMs)));
+}
+
+// No local cache (or a database the worker cannot open): the gateway's list still shows, unstored.
+void TestCatalogRepository::withoutACacheTheGatewayListStillShows()
+{
+    QVERIFY(m_sim.start(test::SimFixture::fastConfig()));
+    makeContext();
+    m_ctx->workspaces()->addEphemeral(demoWorkspace(m_sim.baseUrl()), sim::fullKey());
+    QVERIFY(m_ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
+    CatalogRepository repo(m_ctx->workspaces(), nullptr);
+    repo.setMarksDirectory(m_dir->filePath(u"marks"_s));
+    QVERIFY(fetchOnce(repo));
+    QVERIFY(!repo.isLoading());
+    QCOMPARE(repo.entries().size(), qsizetype(m_sim.server()->modelCount()));
+    QVERIFY(repo.statusText().startsWith(u"Updated"_s));
+    QVERIFY(!m_ctx->catalogCache()->load(WorkspaceManager::demoWorkspaceId())); // nothing was stored
 }
 
 QTEST_GUILESS_MAIN(TestCatalogRepository)
