@@ -71,6 +71,7 @@ private slots:
     void forecastFromSeededSnapshots();
     void lowBalanceSignalAndThreshold();
     void inferenceKeyGets403AndLedgerForecast();
+    void quietStartOfTheWeekIsNotShortHistory();
     void gatewayWithoutCredits();
     void workspaceSwitchRebinds();
     void lateReplyForPreviousWorkspaceIsIgnored();
@@ -385,6 +386,33 @@ void TestCreditsPanel::inferenceKeyGets403AndLedgerForecast()
         QTRY_VERIFY(layoutSettled(panel.get()));
         QVERIFY(panel->grab().save(dir + u"/credits-403.png"_s));
     }
+}
+
+// A long-time user whose only requests this week were 2 days ago: the week's spend is averaged over
+// 7 days ($7.00 -> $1.00 a day), not over the 2 days since the first request inside the window.
+void TestCreditsPanel::quietStartOfTheWeekIsNotShortHistory()
+{
+    auto ctx = makeContext();
+    LedgerEntry e;
+    e.workspaceId = u"inf"_s;
+    e.at = hoursBefore(20 * 24); // outside the window: only says the ledger has known this workspace
+    e.cost = 3.0;
+    QVERIFY(ctx->ledger()->record(e));
+    for (const double cost : {4.0, 3.0}) {
+        e.id = 0;
+        e.at = hoursBefore(48);
+        e.cost = cost;
+        QVERIFY(ctx->ledger()->record(e));
+    }
+    ctx->workspaces()->addEphemeral(workspace(u"inf"_s, u"Inference only"_s, m_sim.baseUrl()),
+                                    sim::inferenceKey());
+    auto panel = makePanel(ctx.get());
+    QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
+    panel->show();
+    QVERIFY(ctx->workspaces()->select(u"inf"_s));
+    QVERIFY(finished.wait(10000));
+    QVERIFY2(panel->forecastText().startsWith(u"In the last 7 days"_s), qPrintable(panel->forecastText()));
+    QVERIFY2(panel->forecastText().contains(u"$7.00 ($1.00 a day)"_s), qPrintable(panel->forecastText()));
 }
 
 void TestCreditsPanel::gatewayWithoutCredits()

@@ -50,6 +50,40 @@ bool UsageLedger::record(LedgerEntry& e)
     return true;
 }
 
+QList<LedgerEntry> UsageLedger::hourlyCosts(const QString& workspaceId, const QDateTime& from,
+                                            const QDateTime& to) const
+{
+    QList<LedgerEntry> result;
+    QSqlQuery q(m_db.connection());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT (at / 3600000) * 3600000 AS hour, SUM(cost) FROM usage_ledger"
+              " WHERE workspace_id = ? AND at >= ? AND at <= ? AND cost IS NOT NULL"
+              " GROUP BY hour ORDER BY hour"_s);
+    q.addBindValue(sql::text(workspaceId));
+    q.addBindValue(from.isValid() ? from.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
+    q.addBindValue(to.isValid() ? to.toMSecsSinceEpoch() : std::numeric_limits<qint64>::max());
+    if (!sql::exec(q, "read hourly usage"))
+        return result;
+    while (q.next()) {
+        LedgerEntry e;
+        e.at = sql::toTime(q.value(0));
+        e.workspaceId = workspaceId;
+        e.cost = q.value(1).toDouble();
+        result.append(e);
+    }
+    return result;
+}
+
+QDateTime UsageLedger::firstEntryAt(const QString& workspaceId) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(u"SELECT MIN(at) FROM usage_ledger WHERE workspace_id = ?"_s);
+    q.addBindValue(sql::text(workspaceId));
+    if (!sql::exec(q, "read first usage") || !q.next() || q.value(0).isNull())
+        return {};
+    return sql::toTime(q.value(0));
+}
+
 QList<LedgerEntry> UsageLedger::entries(const QString& workspaceId, const QDateTime& from,
                                         const QDateTime& to) const
 {

@@ -35,6 +35,12 @@ public:
     bool record(LedgerEntry& e); // sets id (and at when invalid)
     // Entries with from <= at <= to (an invalid bound is open), oldest first. workspaceId empty = all.
     QList<LedgerEntry> entries(const QString& workspaceId, const QDateTime& from, const QDateTime& to) const;
+    // Costs summed per hour (at = the hour's start, UTC; cost = the sum; other fields empty), for
+    // forecasts that need spend over days without reading every row. Rows without a cost are left out.
+    QList<LedgerEntry> hourlyCosts(const QString& workspaceId, const QDateTime& from,
+                                   const QDateTime& to) const;
+    // When the ledger first recorded a request of the workspace; invalid when never.
+    QDateTime firstEntryAt(const QString& workspaceId) const;
     // For a cost that arrives later (e.g. from /generation).
     bool updateCost(qint64 id, double cost, const QString& source);
 

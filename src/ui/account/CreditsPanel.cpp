@@ -382,8 +382,20 @@ void CreditsPanel::reloadLocalData()
         m_readings.append({m_fetchedAt, m_credits->balance, m_credits->totalUsage});
         in.snapshots.append({m_fetchedAt, m_credits->balance, m_credits->totalUsage});
     }
-    if (!m_workspaceId.isEmpty() && m_ledger)
-        in.ledger = m_ledger->entries(m_workspaceId, t.addDays(-BurnRate::kDefaultWindowDays), t);
+    if (!m_workspaceId.isEmpty() && m_ledger) {
+        // Hourly sums, not rows: a busy week is tens of thousands of rows, and this runs on the GUI
+        // thread after every credits reading.
+        in.ledger = m_ledger->hourlyCosts(m_workspaceId, t.addDays(-BurnRate::kDefaultWindowDays), t);
+        // The ledger's own history, not its first row inside the window: a quiet start of the week
+        // must not shorten the span the spend is averaged over.
+        const QDateTime first = m_ledger->firstEntryAt(m_workspaceId);
+        if (first.isValid() && (!in.ledgerSince.isValid() || first < in.ledgerSince))
+            in.ledgerSince = first;
+        for (LedgerEntry& hour : in.ledger) { // the first hour starts at the first request, not before
+            if (first.isValid() && hour.at < first)
+                hour.at = first;
+        }
+    }
     // Without a current reading, an old snapshot's balance would pose as today's: no forecast from it.
     in.balance = m_credits ? m_credits->balance : std::nullopt;
     m_burn = BurnRate::compute(in, t);

@@ -24,6 +24,7 @@ private slots:
     void rangeFilter();
     void workspaceFilter();
     void updateCost();
+    void hourlyCostsAndFirstEntry();
 
 private:
     LedgerEntry entryAt(const QString& ws, const QDateTime& at);
@@ -165,6 +166,35 @@ void TestUsageLedger::workspaceFilter()
     QCOMPARE(m_ledger->entries(u"b"_s, {}, {}).size(), 1);
     QCOMPARE(m_ledger->entries(u"c"_s, {}, {}).size(), 0);
     QCOMPARE(m_ledger->entries(QString(), {}, {}).size(), 3);
+}
+
+void TestUsageLedger::hourlyCostsAndFirstEntry()
+{
+    QVERIFY(!m_ledger->firstEntryAt(u"ws"_s).isValid());
+    const QDateTime hour = QDateTime(QDate(2026, 3, 4), QTime(10, 0), Qt::UTC);
+    // (offset from 10:00, cost): two in the 10:00 hour, one without cost, one at 12:59:59.999.
+    const QList<QPair<qint64, std::optional<double>>> rows = {
+        {5 * 60'000, 0.25}, {59 * 60'000, 0.5}, {30 * 60'000, std::nullopt}, {3 * 3'600'000 - 1, 2.0}};
+    for (const auto& [offset, cost] : rows) {
+        LedgerEntry e = entryAt(u"ws"_s, hour.addMSecs(offset));
+        e.cost = cost;
+        QVERIFY(m_ledger->record(e));
+    }
+    LedgerEntry other = entryAt(u"other"_s, hour);
+    other.cost = 9.0;
+    QVERIFY(m_ledger->record(other));
+
+    const QList<LedgerEntry> sums = m_ledger->hourlyCosts(u"ws"_s, {}, {});
+    QCOMPARE(sums.size(), 2);
+    QCOMPARE(sums[0].at, hour);
+    QCOMPARE(sums[0].cost, std::optional<double>(0.75));
+    QCOMPARE(sums[1].at, hour.addSecs(2 * 3600));
+    QCOMPARE(sums[1].cost, std::optional<double>(2.0));
+    // The range applies to the rows, not to the hours.
+    QCOMPARE(m_ledger->hourlyCosts(u"ws"_s, hour.addSecs(10 * 60), {}).first().cost,
+             std::optional<double>(0.5));
+    QCOMPARE(m_ledger->firstEntryAt(u"ws"_s), hour.addSecs(5 * 60));
+    QCOMPARE(m_ledger->firstEntryAt(u"other"_s), hour);
 }
 
 void TestUsageLedger::updateCost()
