@@ -23,10 +23,13 @@ QList<UsageBucket> dailyBuckets(QDate first, QDate last, const QTimeZone& zone)
     return out;
 }
 
+// From the instant, not by rebuilding local hh:00: in the repeated hour when clocks go back, a
+// local time names two instants and QDateTime would pick one of them.
 QDateTime hourStart(const QDateTime& now, const QTimeZone& zone)
 {
     const QDateTime local = now.toTimeZone(zone);
-    return QDateTime(local.date(), QTime(local.time().hour(), 0), zone);
+    const QTime t = local.time();
+    return local.addMSecs(-qint64((t.minute() * 60 + t.second()) * 1000 + t.msec()));
 }
 
 int daysFor(UsageRange range)

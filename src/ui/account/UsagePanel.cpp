@@ -356,6 +356,10 @@ void UsagePanel::fetchActivity()
 {
     if (!m_workspaces || m_workspaceId.isEmpty())
         return;
+    // Right after a switch the client has no keys yet: that is not "no key"; keysReady fetches.
+    const auto keyState = m_workspaces->keyState();
+    if (keyState == WorkspaceManager::KeyState::Loading || keyState == WorkspaceManager::KeyState::Unknown)
+        return;
     ApiClient* client = m_workspaces->client();
     if (!client->hasInferenceKey() && !client->hasManagementKey()) {
         m_activity.clear();

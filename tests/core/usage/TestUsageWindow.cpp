@@ -25,6 +25,8 @@ private slots:
     void utcDaysForGatewayData_data();
     void utcDaysForGatewayData();
     void dstDayHas23Hours();
+    void repeatedHourWhenClocksGoBack_data();
+    void repeatedHourWhenClocksGoBack();
 
 private:
     const QDateTime m_now = QDateTime(QDate(2025, 3, 10), QTime(12, 30), QTimeZone::utc());
@@ -213,6 +215,31 @@ void TestUsageWindow::dstDayHas23Hours()
     QVERIFY(!labels.contains(u"02"_s));
     QVERIFY(labels.contains(u"03"_s));
     QCOMPARE(labels.constLast(), u"12"_s);
+}
+
+// 2025-10-26, Berlin: 03:00 CEST becomes 02:00 CET, so local 02:xx happens twice. In both, the current
+// hour's bucket must hold now and end one physical hour after it starts.
+void TestUsageWindow::repeatedHourWhenClocksGoBack_data()
+{
+    QTest::addColumn<QDateTime>("now");
+    QTest::newRow("first 02:30 (CEST)") << QDateTime(QDate(2025, 10, 26), QTime(0, 30), Qt::UTC);
+    QTest::newRow("second 02:30 (CET)") << QDateTime(QDate(2025, 10, 26), QTime(1, 30), Qt::UTC);
+}
+
+void TestUsageWindow::repeatedHourWhenClocksGoBack()
+{
+    QFETCH(QDateTime, now);
+    const QTimeZone berlin("Europe/Berlin");
+    if (!berlin.isValid())
+        QSKIP("no tzdata for Europe/Berlin on this machine");
+    UsageQuery q;
+    q.range = UsageRange::Hours24;
+    const UsageWindow w = UsageWindow::forQuery(q, now.toTimeZone(berlin), berlin);
+    const UsageBucket& last = w.buckets.constLast();
+    QCOMPARE(last.start.toMSecsSinceEpoch(), now.addSecs(-30 * 60).toMSecsSinceEpoch());
+    QCOMPARE(last.start.secsTo(last.end), 3600);
+    QVERIFY(last.start <= now && now < last.end);
+    QCOMPARE(w.indexOf(now.toMSecsSinceEpoch()), 23);
 }
 
 QTEST_GUILESS_MAIN(TestUsageWindow)
