@@ -109,13 +109,15 @@ void KeySecretDialog::wipe()
 {
     if (m_secret.isEmpty())
         return;
-    // Overwrite our buffer before letting it go (best effort: Qt may hold other transient copies).
-    m_secret.fill(u'\0');
-    m_secret.clear();
+    // Best effort: Qt may hold other transient copies. The field goes first, so that it lets go of
+    // the buffer it shares with m_secret; then fill() overwrites that buffer in place instead of
+    // detaching and zeroing a fresh copy.
     if (m_edit) {
         m_edit->setText(QString(m_edit->text().size(), u'\0'));
         m_edit->clear();
     }
+    m_secret.fill(u'\0');
+    m_secret.clear();
 }
 
 } // namespace anyrouter
