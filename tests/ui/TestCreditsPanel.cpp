@@ -68,6 +68,7 @@ private slots:
     void bothCreditShapes_data();
     void bothCreditShapes();
     void snapshotAtMostEveryTenMinutes();
+    void balanceIsReadAgainWhileTheAppRuns();
     void forecastFromSeededSnapshots();
     void lowBalanceSignalAndThreshold();
     void inferenceKeyGets403AndLedgerForecast();
@@ -413,6 +414,31 @@ void TestCreditsPanel::quietStartOfTheWeekIsNotShortHistory()
     QVERIFY(finished.wait(10000));
     QVERIFY2(panel->forecastText().startsWith(u"In the last 7 days"_s), qPrintable(panel->forecastText()));
     QVERIFY2(panel->forecastText().contains(u"$7.00 ($1.00 a day)"_s), qPrintable(panel->forecastText()));
+}
+
+// The app stays open all day: without any click, the panel reads the balance again, and a drop below
+// the threshold raises the warning.
+void TestCreditsPanel::balanceIsReadAgainWhileTheAppRuns()
+{
+    QCOMPARE(CreditsPanel::kPollIntervalMs, 10 * 60 * 1000);
+    const double before = m_sim.server()->balance();
+    auto ctx = makeContext();
+    ctx->settings()->setLowBalanceThreshold(1.0);
+    ctx->workspaces()->addEphemeral(workspace(u"a"_s, u"Alpha"_s, m_sim.baseUrl()), sim::fullKey());
+    auto panel = makePanel(ctx.get());
+    QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
+    QSignalSpy low(panel.get(), &CreditsPanel::lowBalanceChanged);
+    QVERIFY(ctx->workspaces()->select(u"a"_s));
+    QVERIFY(finished.wait(10000));
+    QVERIFY(qAbs(*panel->credits()->balance - before) < 1e-9);
+    panel->setPollIntervalMs(30);
+    m_sim.server()->setBalance(0.5);
+    QTRY_VERIFY_WITH_TIMEOUT(qAbs(*panel->credits()->balance - 0.5) < 1e-9, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!low.isEmpty() && low.last().at(0).toBool(), 5000);
+    m_sim.server()->setBalance(before);
+    QTRY_VERIFY_WITH_TIMEOUT(qAbs(*panel->credits()->balance - before) < 1e-9, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!low.last().at(0).toBool(), 5000);
+    panel->setPollIntervalMs(CreditsPanel::kPollIntervalMs);
 }
 
 void TestCreditsPanel::gatewayWithoutCredits()

@@ -25,6 +25,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -211,6 +212,20 @@ CreditsPanel::CreditsPanel(WorkspaceManager* workspaces, BalanceHistory* history
         });
         showWorkspace(m_workspaces->current());
     }
+    // The app stays open all day: the balance, its trend and the low-balance warning keep up on
+    // their own, at the pace snapshots are kept. Not where the gateway said no (403, no /credits).
+    m_poll = new QTimer(this);
+    m_poll->setInterval(kPollIntervalMs);
+    connect(m_poll, &QTimer::timeout, this, [this] {
+        if (!m_unavailable && !m_inFlight)
+            refresh();
+    });
+    m_poll->start();
+}
+
+void CreditsPanel::setPollIntervalMs(int ms)
+{
+    m_poll->setInterval(ms);
 }
 
 void CreditsPanel::setClock(Clock* clock)

@@ -22,6 +22,7 @@ class QDateTimeAxis;
 class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
+class QTimer;
 class QLineSeries;
 class QPushButton;
 class QStackedWidget;
@@ -49,6 +50,9 @@ public:
     void refresh();
     // The time source for snapshots and the forecast; tests pass a ManualClock. Not owned.
     void setClock(Clock* clock);
+    // How often the balance is read again while the app runs (default: every 10 minutes).
+    void setPollIntervalMs(int ms);
+    static constexpr int kPollIntervalMs = 10 * 60 * 1000;
 
     // What the panel shows, for tests and the status bar.
     std::optional<Credits> credits() const { return m_credits; }
@@ -105,6 +109,7 @@ private:
     quint64 m_generation = 0; // bumped per request and per switch: a reply for an older one is ignored
     bool m_inFlight = false;  // a /credits request for the current workspace is on its way
     std::optional<Credits> m_credits;
+    QTimer* m_poll = nullptr;
     bool m_unavailable = false; // the gateway said no (403, no /credits): nothing to wait for
     QDateTime m_fetchedAt;
     QList<Reading> m_readings; // stored snapshots of the chart range, plus the live reading if unsaved
