@@ -6,8 +6,6 @@
 
 #include <QSqlQuery>
 
-#include <limits>
-
 namespace anyrouter {
 
 using namespace Qt::StringLiterals;
@@ -38,8 +36,8 @@ QList<BalanceSnapshot> BalanceHistory::list(const QString& workspaceId, const QD
     q.prepare(u"SELECT at, balance, total_usage FROM balance_snapshots"
               " WHERE workspace_id = ? AND at >= ? AND at <= ? ORDER BY at, id"_s);
     q.addBindValue(sql::text(workspaceId));
-    q.addBindValue(from.isValid() ? from.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
-    q.addBindValue(to.isValid() ? to.toMSecsSinceEpoch() : std::numeric_limits<qint64>::max());
+    q.addBindValue(sql::lowerBound(from));
+    q.addBindValue(sql::upperBound(to));
     if (!sql::exec(q, "read balances"))
         return result;
     while (q.next())

@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <limits>
 #include <optional>
 
 namespace anyrouter::sql {
@@ -24,6 +25,17 @@ inline QDateTime toTime(const QVariant& v)
     if (v.isNull())
         return {};
     return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
+}
+
+// Bounds of an "at >= ? AND at <= ?" range; an invalid time leaves that end open.
+inline qint64 lowerBound(const QDateTime& from)
+{
+    return from.isValid() ? from.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min();
+}
+
+inline qint64 upperBound(const QDateTime& to)
+{
+    return to.isValid() ? to.toMSecsSinceEpoch() : std::numeric_limits<qint64>::max();
 }
 
 // Millisecond precision is what the file keeps; callers that compare times use this.

@@ -6,8 +6,6 @@
 
 #include <QSqlQuery>
 
-#include <limits>
-
 namespace anyrouter {
 
 using namespace Qt::StringLiterals;
@@ -60,8 +58,8 @@ QList<LedgerEntry> UsageLedger::hourlyCosts(const QString& workspaceId, const QD
               " WHERE workspace_id = ? AND at >= ? AND at <= ? AND cost IS NOT NULL"
               " GROUP BY hour ORDER BY hour"_s);
     q.addBindValue(sql::text(workspaceId));
-    q.addBindValue(from.isValid() ? from.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
-    q.addBindValue(to.isValid() ? to.toMSecsSinceEpoch() : std::numeric_limits<qint64>::max());
+    q.addBindValue(sql::lowerBound(from));
+    q.addBindValue(sql::upperBound(to));
     if (!sql::exec(q, "read hourly usage"))
         return result;
     while (q.next()) {
@@ -97,8 +95,8 @@ QList<LedgerEntry> UsageLedger::entries(const QString& workspaceId, const QDateT
         " WHERE at >= ? AND at <= ?"_s
         // Two shapes so SQLite can use the (workspace_id, at) index when filtering.
         + (workspaceId.isEmpty() ? QString() : u" AND workspace_id = ?"_s) + u" ORDER BY at, id"_s);
-    q.addBindValue(from.isValid() ? from.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());
-    q.addBindValue(to.isValid() ? to.toMSecsSinceEpoch() : std::numeric_limits<qint64>::max());
+    q.addBindValue(sql::lowerBound(from));
+    q.addBindValue(sql::upperBound(to));
     if (!workspaceId.isEmpty())
         q.addBindValue(sql::text(workspaceId));
     if (!sql::exec(q, "read usage"))

@@ -245,13 +245,10 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
     // "Set as workspace default" (Models page) or the workspace editor changed the default model.
     connect(ws, &WorkspaceManager::workspacesChanged, this, [this] {
         const Workspace& cur = m_context->workspaces()->current();
-        if (cur.id != m_workspaceId)
-            return;
-        m_session->setDefaultRouting(cur.routing);
-        if (!m_modelOverride.isEmpty())
-            return;
-        m_session->setDefaultModel(cur.effectiveModel());
-        updateHeader();
+        if (cur.id == m_workspaceId) {
+            applyWorkspaceDefaults(cur);
+            updateHeader();
+        }
     });
     connect(ws, &WorkspaceManager::keysReady, this, [this](const Workspace& w) {
         if (w.id == m_workspaceId)
@@ -279,13 +276,18 @@ QString ChatPage::currentModel() const
     return m_context->workspaces()->current().effectiveModel();
 }
 
+// The workspace's default model (unless the user picked one for this page) and routing defaults.
+void ChatPage::applyWorkspaceDefaults(const Workspace& ws)
+{
+    m_session->setDefaultRouting(ws.routing);
+    if (m_modelOverride.isEmpty())
+        m_session->setDefaultModel(ws.effectiveModel());
+}
+
 void ChatPage::onWorkspaceChanged(const Workspace& ws)
 {
     if (ws.id == m_workspaceId) {
-        // Re-selected after an edit: same conversations, maybe new defaults.
-        m_session->setDefaultRouting(ws.routing);
-        if (m_modelOverride.isEmpty())
-            m_session->setDefaultModel(ws.effectiveModel());
+        applyWorkspaceDefaults(ws); // re-selected after an edit: same conversations, maybe new defaults
         updateHeader();
         return;
     }
@@ -295,8 +297,7 @@ void ChatPage::onWorkspaceChanged(const Workspace& ws)
     m_models.clear();
     ++m_catalogGeneration;
     m_session->setWorkspaceId(ws.id);
-    m_session->setDefaultModel(ws.effectiveModel());
-    m_session->setDefaultRouting(ws.routing);
+    applyWorkspaceDefaults(ws);
     m_sidebar->setWorkspace(ws.id);
     if (m_context->workspaces()->keyState() == WorkspaceManager::KeyState::Loaded)
         fetchCatalog(); // keysReady came before this page existed (ephemeral workspaces)

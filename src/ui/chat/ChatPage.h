@@ -86,6 +86,7 @@ private:
     void send(const QString& text);
     void submitEdit(qint64 messageId, const QString& text);
     void onReplyFinished(const Message& reply);
+    void applyWorkspaceDefaults(const Workspace& ws);
     void updateHeader();
     void saveDraft();
     // Changes the open conversation in the store (creating it first for a new chat) and makes the
