@@ -4,8 +4,10 @@
 #include "domain/Workspace.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace anyrouter {
 
@@ -48,11 +50,86 @@ ApiError::Category categoryFromCode(const QString& code, const QString& type)
     return ApiError::Category::None;
 }
 
+constexpr qsizetype kMaxPlainBodyChars = 300; // a plain-text error body is shown up to this
+constexpr qsizetype kMaxMessageChars = 1000;  // any message, however it arrived
+constexpr qsizetype kMaxLabelChars = 200;     // code, type, provider name
+
+// Cuts without splitting a surrogate pair.
+QString bounded(QString s, qsizetype n)
+{
+    if (s.size() <= n)
+        return s;
+    qsizetype cut = n;
+    if (cut > 0 && s.at(cut - 1).isHighSurrogate())
+        --cut;
+    s.truncate(cut);
+    return s;
+}
+
+// Replaces capture `group` of every match of `re` in `text` by its masked form.
+QString maskMatches(const QString& text, const QRegularExpression& re, int group)
+{
+    QRegularExpressionMatchIterator it = re.globalMatch(text);
+    if (!it.hasNext())
+        return text;
+    QString out;
+    out.reserve(text.size());
+    qsizetype last = 0;
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        out += QStringView(text).mid(last, m.capturedStart(group) - last);
+        out += maskKey(m.captured(group));
+        last = m.capturedEnd(group);
+    }
+    out += QStringView(text).mid(last);
+    return out;
+}
+
+// Text of any JSON value: strings as they are, numbers rendered, objects and arrays as compact
+// JSON (a provider's raw error may be a whole nested object).
+QString textOf(const QJsonValue& v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble())
+        return QString::number(v.toDouble(), 'g', 15);
+    if (v.isObject())
+        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    if (v.isArray())
+        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    return {};
+}
+
 } // namespace
+
+QString redactSecrets(const QString& text)
+{
+    if (text.size() < 11)
+        return text;
+    // The token part is possessive and may not run into an ellipsis, so an already masked key
+    // ("sk-ar-v1-abcde…wxyz") is left as it is.
+    static const QRegularExpression bearer(
+        uR"((?<![A-Za-z0-9_])(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,}+)(?!…))"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression key(
+        uR"((?<![A-Za-z0-9_])((?:sk|ak|ar)[-_][A-Za-z0-9._~+/=-]{8,}+)(?!…))"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    return maskMatches(maskMatches(text, bearer, 1), key, 1);
+}
 
 ApiError::ApiError(Category category, QString message)
     : m_category(category), m_serverMessage(std::move(message))
-{}
+{
+    sanitize();
+}
+
+void ApiError::sanitize()
+{
+    m_serverMessage = bounded(redactSecrets(m_serverMessage), kMaxMessageChars);
+    m_code = bounded(redactSecrets(m_code), kMaxLabelChars);
+    m_type = bounded(redactSecrets(m_type), kMaxLabelChars);
+    m_providerName = bounded(redactSecrets(m_providerName), kMaxLabelChars);
+}
 
 ApiError::Category ApiError::categoryFromStatus(int s)
 {
@@ -103,9 +180,9 @@ ApiError ApiError::fromErrorValue(const QJsonValue& error, int httpStatus)
         e.m_code = json::str(o, u"code"_s); // string or number
         e.m_type = json::str(o, u"type"_s);
         const QJsonObject meta = o.value(u"metadata"_s).toObject();
-        e.m_providerName = json::str(meta, u"provider_name"_s);
+        e.m_providerName = textOf(meta.value(u"provider_name"_s));
         if (e.m_serverMessage.isEmpty())
-            e.m_serverMessage = json::str(meta, u"raw"_s);
+            e.m_serverMessage = textOf(meta.value(u"raw"_s));
     }
     Category fromCode = categoryFromCode(e.m_code, e.m_type);
     if (httpStatus >= 400) {
@@ -116,6 +193,7 @@ ApiError ApiError::fromErrorValue(const QJsonValue& error, int httpStatus)
     } else {
         e.m_category = fromCode != Category::None ? fromCode : Category::Upstream;
     }
+    e.sanitize();
     return e;
 }
 
@@ -138,13 +216,15 @@ ApiError ApiError::fromHttp(int httpStatus, const QByteArray& body, std::optiona
         if (doc.isObject())
             e.m_serverMessage = json::str(doc.object(), u"message"_s);
         if (e.m_serverMessage.isEmpty() && !body.isEmpty() && !body.trimmed().startsWith('<')) {
-            // Plain-text bodies are shown (bounded); HTML error pages are not.
-            e.m_serverMessage = QString::fromUtf8(body.left(300)).trimmed();
+            // Plain-text bodies are shown (bounded); HTML error pages are not. Redacted whole
+            // before the cut: a key straddling the cut would otherwise survive in part.
+            e.m_serverMessage = bounded(redactSecrets(QString::fromUtf8(body)), kMaxPlainBodyChars).trimmed();
         }
     }
     if (e.m_category == Category::None)
         e.m_category = httpStatus >= 400 ? Category::InvalidRequest : Category::BadResponse;
     e.m_retryAfter = retryAfterSeconds;
+    e.sanitize();
     return e;
 }
 
@@ -163,6 +243,7 @@ ApiError ApiError::fromNetworkError(QNetworkReply::NetworkError code, const QStr
         e.m_category = Category::Network;
         break;
     }
+    e.sanitize();
     return e;
 }
 
@@ -175,8 +256,9 @@ void ApiError::redact(const QString& secret)
 {
     if (secret.size() < 8)
         return;
-    m_serverMessage.replace(secret, maskKey(secret));
-    m_code.replace(secret, maskKey(secret));
+    const QString masked = maskKey(secret);
+    for (QString* field : {&m_serverMessage, &m_code, &m_type, &m_providerName})
+        field->replace(secret, masked);
 }
 
 bool ApiError::isRetryable() const

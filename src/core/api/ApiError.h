@@ -13,6 +13,12 @@
 
 namespace anyrouter {
 
+// Replaces everything in `text` that looks like a credential — `sk-…`, `ak_…`, `ar-…` keys and
+// `Bearer …` / `Basic …` tokens, in any case — by its masked form (see maskKey()). Servers echo
+// keys in messages, codes, provider names and raw upstream bodies; every text an error carries
+// goes through this before it is shown, stored, logged or exported. Idempotent.
+QString redactSecrets(const QString& text);
+
 class ApiError
 {
 public:
@@ -57,7 +63,9 @@ public:
 
     bool isRetryable() const; // 429 and 5xx (not 501)/upstream/network/timeout — never other 4xx
     // Some OpenAI-compatible proxies echo the key they were sent in their error text; that text is
-    // shown, stored and exported, so every occurrence of `secret` is replaced by its masked form.
+    // shown, stored and exported, so every occurrence of `secret` is replaced by its masked form
+    // (on top of redactSecrets(), which every factory already applies: this catches keys of any
+    // shape, e.g. a local server's password-like key).
     void redact(const QString& secret);
     // A sentence a user can act on ("The key was rejected (401). Check the key in workspace settings.").
     QString userMessage() const;
@@ -65,6 +73,9 @@ public:
     static Category categoryFromStatus(int httpStatus);
 
 private:
+    // Redacts every field (before any cut), then bounds it.
+    void sanitize();
+
     Category m_category = Category::None;
     int m_httpStatus = 0;
     QString m_code;
