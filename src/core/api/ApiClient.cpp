@@ -13,6 +13,41 @@ Q_LOGGING_CATEGORY(lcApi, "anyrouter.api")
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// A request body that can be read once and never rewound (see ApiClient::sendOnce()).
+class OneShotBody final : public QIODevice
+{
+public:
+    explicit OneShotBody(QByteArray data) : m_data(std::move(data)) { open(QIODevice::ReadOnly); }
+    bool isSequential() const override { return true; }
+    bool reset() override { return false; } // what makes Qt's resend fail instead of repeating it
+    qint64 bytesAvailable() const override { return m_data.size() - m_pos + QIODevice::bytesAvailable(); }
+
+protected:
+    qint64 readData(char* data, qint64 maxSize) override
+    {
+        const qint64 n = qMin(maxSize, qint64(m_data.size()) - m_pos);
+        if (n <= 0)
+            return m_pos >= m_data.size() ? -1 : 0;
+        memcpy(data, m_data.constData() + m_pos, size_t(n));
+        m_pos += n;
+        return n;
+    }
+    qint64 writeData(const char*, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qint64 m_pos = 0;
+};
+
+bool isIdempotent(const QByteArray& verb)
+{
+    return verb == "GET" || verb == "HEAD" || verb == "PUT" || verb == "DELETE" || verb == "OPTIONS";
+}
+
+} // namespace
+
 QJsonDocument ApiReply::json() const
 {
     return QJsonDocument::fromJson(m_body);
@@ -149,6 +184,17 @@ ApiReply* ApiClient::send(const QByteArray& verb, const QString& path, KeyRole r
     return r;
 }
 
+QNetworkReply* ApiClient::sendOnce(QNetworkRequest request, const QByteArray& verb,
+                                   const QByteArray& body) const
+{
+    request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+    request.setHeader(QNetworkRequest::ContentLengthHeader, qint64(body.size()));
+    auto* device = new OneShotBody(body);
+    QNetworkReply* reply = m_nam->sendCustomRequest(request, verb, device);
+    device->setParent(reply);
+    return reply;
+}
+
 void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetworkRequest& req,
                              const QByteArray& body, bool retryable)
 {
@@ -163,7 +209,8 @@ void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetwork
         return;
     }
     ++r->m_attempts;
-    QNetworkReply* reply = m_nam->sendCustomRequest(req, verb, body);
+    QNetworkReply* reply =
+        isIdempotent(verb) ? m_nam->sendCustomRequest(req, verb, body) : sendOnce(req, verb, body);
     r->m_current = reply;
     const qint64 started = m_clock->nowMs();
     qCDebug(lcApi) << verb << req.url().path() << "attempt" << r->m_attempts; // never the headers

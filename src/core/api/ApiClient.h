@@ -111,8 +111,14 @@ public:
 
     // Idempotent GET, retried per the retry policy.
     ApiReply* get(const QString& path, KeyRole role, const QUrlQuery& query = {});
-    // POST/PATCH/DELETE: never retried automatically.
+    // POST/PATCH/DELETE: never retried automatically (nor resent by Qt, see sendOnce()).
     ApiReply* send(const QByteArray& verb, const QString& path, KeyRole role, const QJsonObject& body = {});
+    // Sends a non-idempotent request so that it reaches the server at most once. Qt's HTTP/1
+    // channel resends a request by itself when its connection closes before any byte of the reply
+    // arrives — a POST too (Qt 6.4, QHttpNetworkConnectionChannel) — which bills a prompt twice.
+    // The body goes as a device Qt cannot rewind, so that resend fails (ContentReSendError, i.e.
+    // ApiError::Category::ConnectionClosed) and the caller decides.
+    QNetworkReply* sendOnce(QNetworkRequest request, const QByteArray& verb, const QByteArray& body) const;
 
     RateLimitInfo rateLimit() const { return m_rateLimit; }
     // Called by streaming code that drives its own QNetworkReply, so headers are still captured.

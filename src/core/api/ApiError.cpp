@@ -239,6 +239,10 @@ ApiError ApiError::fromNetworkError(QNetworkReply::NetworkError code, const QStr
     case QNetworkReply::TimeoutError:
         e.m_category = Category::Timeout;
         break;
+    case QNetworkReply::RemoteHostClosedError:
+    case QNetworkReply::ContentReSendError: // Qt wanted to resend a body it could not rewind
+        e.m_category = Category::ConnectionClosed;
+        break;
     default:
         e.m_category = Category::Network;
         break;
@@ -273,6 +277,7 @@ bool ApiError::isRetryable() const
     case Category::Server:
     case Category::Network:
     case Category::Timeout:
+    case Category::ConnectionClosed: // for idempotent requests; a chat POST is never retried on it
         return true;
     default:
         return false;
@@ -310,6 +315,8 @@ QString ApiError::categoryName(Category c)
         return u"cancelled"_s;
     case Category::BadResponse:
         return u"bad_response"_s;
+    case Category::ConnectionClosed:
+        return u"connection_closed"_s;
     }
     return u"none"_s;
 }
@@ -362,6 +369,9 @@ QString ApiError::userMessage() const
         break;
     case Category::BadResponse:
         base = tr("The gateway sent data this app could not read.");
+        break;
+    case Category::ConnectionClosed:
+        base = tr("The gateway closed the connection without answering.");
         break;
     }
     QString detail = m_serverMessage;

@@ -34,10 +34,13 @@ public:
         InsufficientCredits, // 402
         Upstream,            // 502/503/504: provider side
         Server,              // 500 and other 5xx
-        Network,             // connection refused/reset/dropped, DNS, TLS
+        Network,             // connection refused/reset, no route
         Timeout,
         Cancelled,
         BadResponse, // malformed/unparseable/oversized data from the server
+        // The connection closed after the request was sent and before any byte of response: the
+        // server may have acted on it (a chat POST may have been billed).
+        ConnectionClosed,
     };
 
     ApiError() = default;

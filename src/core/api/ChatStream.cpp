@@ -73,8 +73,9 @@ void ChatStream::sendAttempt()
     // Deltas must reach us as they arrive, not when a buffer fills.
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
 
-    QNetworkReply* reply = m_client->networkManager()->post(
-        req, QJsonDocument(m_request.toJson()).toJson(QJsonDocument::Compact));
+    // Sent once: a prompt the gateway may have received is never repeated behind the user's back.
+    QNetworkReply* reply =
+        m_client->sendOnce(req, "POST", QJsonDocument(m_request.toJson()).toJson(QJsonDocument::Compact));
     m_reply = reply;
     connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] {
         if (reply != m_reply)
@@ -253,10 +254,17 @@ void ChatStream::onFinished()
                          tr("No data from the gateway for %1 s.").arg(m_inactivityMs / 1000));
         if (m_sawContent || m_sawDone)
             e = ApiError(
-                e.category(),
+                ApiError::Category::Network,
                 tr("The connection broke while the reply was streaming (%1).").arg(reply->errorString()));
-        // Before any content a dropped connection is safe to retry once.
-        if (!m_sawContent && m_attempt <= m_maxRetries && e.category() == ApiError::Category::Network) {
+        else if (e.category() == ApiError::Category::ConnectionClosed)
+            e = ApiError(ApiError::Category::ConnectionClosed,
+                         tr("The prompt may have reached the gateway (and been billed), so it was not sent "
+                            "again. Retry if you want to."));
+        // Only a request the client knows was not delivered is sent again: the connection was
+        // refused. Anything later (closed, reset, timed out) may have reached the gateway.
+        const bool notDelivered = reply->error() == QNetworkReply::ConnectionRefusedError ||
+                                  reply->error() == QNetworkReply::ProxyConnectionRefusedError;
+        if (!m_sawContent && notDelivered && m_attempt <= m_maxRetries) {
             m_state = State::Connecting;
             m_client->clock()->schedule(300LL * m_attempt, this, [this] {
                 if (m_state == State::Connecting) // not aborted meanwhile

@@ -350,7 +350,9 @@ void TestApiError::networkErrors_data()
     QTest::addColumn<Cat>("category");
     QTest::addColumn<bool>("retryable");
     QTest::newRow("refused") << QNetworkReply::ConnectionRefusedError << Cat::Network << true;
-    QTest::newRow("closed") << QNetworkReply::RemoteHostClosedError << Cat::Network << true;
+    // Closed without an answer: GETs may retry; ChatStream never resends a prompt on it.
+    QTest::newRow("closed") << QNetworkReply::RemoteHostClosedError << Cat::ConnectionClosed << true;
+    QTest::newRow("resend refused") << QNetworkReply::ContentReSendError << Cat::ConnectionClosed << true;
     QTest::newRow("host not found") << QNetworkReply::HostNotFoundError << Cat::Network << true;
     QTest::newRow("tls") << QNetworkReply::SslHandshakeFailedError << Cat::Network << true;
     QTest::newRow("timeout") << QNetworkReply::TimeoutError << Cat::Timeout << true;
@@ -396,10 +398,10 @@ void TestApiError::retryAfterParsing()
 void TestApiError::categoryNamesAreDistinct()
 {
     QSet<QString> names;
-    const Cat all[] = {Cat::None,           Cat::Auth,       Cat::Permission,  Cat::NotFound,
-                       Cat::InvalidRequest, Cat::Conflict,   Cat::RateLimited, Cat::InsufficientCredits,
-                       Cat::Upstream,       Cat::Server,     Cat::Network,     Cat::Timeout,
-                       Cat::Cancelled,      Cat::BadResponse};
+    const Cat all[] = {Cat::None,           Cat::Auth,        Cat::Permission,      Cat::NotFound,
+                       Cat::InvalidRequest, Cat::Conflict,    Cat::RateLimited,     Cat::InsufficientCredits,
+                       Cat::Upstream,       Cat::Server,      Cat::Network,         Cat::Timeout,
+                       Cat::Cancelled,      Cat::BadResponse, Cat::ConnectionClosed};
     for (Cat c : all)
         names.insert(ApiError::categoryName(c));
     QCOMPARE(names.size(), int(std::size(all)));
