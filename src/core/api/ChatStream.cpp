@@ -162,8 +162,13 @@ void ChatStream::handleEvent(const SseEvent& ev)
     if (!chunk.reasoningDelta.isEmpty()) {
         // Reasoning already shown (and billed) must not be streamed again by a retry.
         m_sawContent = true;
-        m_reasoning += chunk.reasoningDelta;
-        emit reasoningReceived(chunk.reasoningDelta);
+        const QString delta = wholeCodePoints(m_heldReasoning, chunk.reasoningDelta);
+        if (!delta.isEmpty()) {
+            m_reasoning += delta;
+            emit reasoningReceived(delta);
+            if (isFinished()) // a receiver stopped the stream
+                return;
+        }
     }
     if (!chunk.contentDelta.isEmpty()) {
         if (!m_ttftMs) {
@@ -172,8 +177,13 @@ void ChatStream::handleEvent(const SseEvent& ev)
         }
         m_sawContent = true;
         ++m_deltaCount;
-        m_content += chunk.contentDelta;
-        emit contentReceived(chunk.contentDelta);
+        const QString delta = wholeCodePoints(m_heldContent, chunk.contentDelta);
+        if (!delta.isEmpty()) {
+            m_content += delta;
+            emit contentReceived(delta);
+            if (isFinished())
+                return;
+        }
     }
     if (!chunk.finishReason.isEmpty())
         m_finishReason = chunk.finishReason;
@@ -200,8 +210,14 @@ void ChatStream::handleJsonBody(const QByteArray& body)
     m_provider = o.value(u"provider"_s).toString();
     const QJsonObject choice = o.value(u"choices"_s).toArray().at(0).toObject();
     const QJsonObject msg = choice.value(u"message"_s).toObject();
-    const QString text = msg.value(u"content"_s).toString();
-    m_reasoning = msg.value(u"reasoning"_s).toString();
+    QString none;
+    QString text = wholeCodePoints(none, msg.value(u"content"_s).toString());
+    if (!none.isEmpty())
+        text += QChar(QChar::ReplacementCharacter);
+    none.clear();
+    m_reasoning = wholeCodePoints(none, msg.value(u"reasoning"_s).toString());
+    if (!none.isEmpty())
+        m_reasoning += QChar(QChar::ReplacementCharacter);
     m_finishReason = choice.value(u"finish_reason"_s).toString();
     m_usage = Usage::fromJson(o.value(u"usage"_s).toObject());
     if (!text.isEmpty()) {
@@ -303,9 +319,45 @@ void ChatStream::abort()
     finishWith(State::Cancelled, ApiError(ApiError::Category::Cancelled, tr("Stopped by you.")));
 }
 
+QString ChatStream::wholeCodePoints(QString& heldBack, const QString& delta)
+{
+    QString text = heldBack + delta;
+    heldBack.clear();
+    if (!text.isEmpty() && text.back().isHighSurrogate()) {
+        heldBack = text.back();
+        text.chop(1);
+    }
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        QChar& c = text[i];
+        if (c.isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate())
+            ++i; // a whole pair
+        else if (c.isSurrogate())
+            c = QChar(QChar::ReplacementCharacter);
+    }
+    return text;
+}
+
+void ChatStream::flushHeldBack()
+{
+    const QString lone = QString(QChar(QChar::ReplacementCharacter));
+    if (!m_heldReasoning.isEmpty()) {
+        m_heldReasoning.clear();
+        m_reasoning += lone;
+        emit reasoningReceived(lone);
+    }
+    if (!m_heldContent.isEmpty() && !isFinished()) {
+        m_heldContent.clear();
+        m_content += lone;
+        emit contentReceived(lone);
+    }
+}
+
 void ChatStream::finishWith(State s, const ApiError& e)
 {
     if (isFinished())
+        return;
+    flushHeldBack();
+    if (isFinished()) // a receiver of the last delta stopped the stream
         return;
     m_state = s;
     m_error = e;

@@ -72,6 +72,12 @@ private:
     void handleEvent(const SseEvent& ev);
     void handleJsonBody(const QByteArray& body); // gateway answered a non-SSE JSON completion
     void finishWith(State s, const ApiError& e = {});
+    // Emits what is held back at the end: a lone high surrogate becomes U+FFFD.
+    void flushHeldBack();
+    // Prepends the surrogate held back from the previous delta, holds back a new trailing high
+    // surrogate and turns any other unpaired surrogate into U+FFFD, so every emitted delta is whole
+    // code points (servers that slice strings by UTF-16 unit split pairs across events).
+    static QString wholeCodePoints(QString& heldBack, const QString& delta);
 
     ApiClient* m_client;
     ChatRequest m_request;
@@ -85,6 +91,8 @@ private:
     QByteArray m_errorBody; // non-2xx body, bounded
     QString m_content;
     QString m_reasoning;
+    QString m_heldContent; // a high surrogate waiting for its pair from the next delta
+    QString m_heldReasoning;
     Usage m_usage;
     ApiError m_error;
     QString m_generationId;
