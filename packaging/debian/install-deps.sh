@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs every Debian/Ubuntu package needed to build, run and test AnyRouter Desktop.
 # Used by the README's two commands and by CI. Re-running it is cheap when all is installed.
+#   --fuzz   also the clang toolchain and libFuzzer/sanitizer runtimes for the 'fuzz' preset
 set -eu
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -15,6 +16,12 @@ PACKAGES="
   dbus dbus-daemon gnome-keyring libsecret-tools
   xvfb xauth fonts-dejavu-core
 "
+for arg in "$@"; do
+    case "$arg" in
+        --fuzz) PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev llvm-14" ;;
+        *) echo "install-deps.sh: unknown option $arg (known: --fuzz)" >&2; exit 2 ;;
+    esac
+done
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,0 +1,83 @@
+#!/bin/sh
+# Runs every libFuzzer target of a fuzz build for a bounded time, one after the other, starting
+# from the committed seed corpus and dictionary of each. Fails (exit 1) when any target crashes,
+# hits a sanitizer report, a property violation ("==FUZZ PROPERTY VIOLATED=="), a timeout or the
+# memory limit; prints the executions per target either way.
+#
+#   tests/fuzz/run-fuzzers.sh BUILD_DIR SECONDS [TARGET...]
+#     BUILD_DIR  a build configured with the 'fuzz' preset (e.g. build/fuzz)
+#     SECONDS    fuzzing time per target; 0 only replays the seed corpus
+#     TARGET     names without the fuzz_ prefix (default: all of them)
+#
+# The corpus grows in a temporary copy (never in the tree). Inputs that failed are kept as
+# BUILD_DIR/fuzz-artifacts/<target>-crash-* (or timeout-*, oom-*); replay one with
+#   BUILD_DIR/tests/fuzz/fuzz_<target> BUILD_DIR/fuzz-artifacts/<file>
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+[ $# -ge 2 ] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+build=$(cd "$1" && pwd) || exit 2
+seconds=$2
+shift 2
+targets=${*:-"sse chat_chunk api_error catalog account retry_after markdown"}
+
+artifacts=$build/fuzz-artifacts
+mkdir -p "$artifacts"
+work=$(mktemp -d "${TMPDIR:-/tmp}/anyrouter-fuzz.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+
+# Sanitizer reports are fatal; leaks are checked by libFuzzer itself (-detect_leaks).
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export QT_QPA_PLATFORM=offscreen
+export QT_LOGGING_RULES='*.debug=false;*.warning=false'
+
+failed=""
+summary=""
+for t in $targets; do
+    exe=$build/tests/fuzz/fuzz_$t
+    if [ ! -x "$exe" ]; then
+        echo "run-fuzzers: $exe missing (cmake --build --preset fuzz)" >&2
+        failed="$failed $t"
+        continue
+    fi
+    mkdir -p "$work/$t"
+    cp "$here/corpus/$t/"* "$work/$t/" 2>/dev/null
+    timeout=5
+    maxlen=8192
+    if [ "$t" = markdown ]; then
+        timeout=10     # bounded time per reply: a slower render is a failure
+        maxlen=32768
+    fi
+    log=$work/$t.log
+    if [ "$seconds" -eq 0 ]; then
+        set -- -runs=0
+    else
+        set -- -max_total_time="$seconds"
+    fi
+    echo "== fuzz_$t ($seconds s)"
+    "$exe" "$@" -timeout="$timeout" -max_len="$maxlen" -rss_limit_mb=2560 -malloc_limit_mb=2048 \
+        -dict="$here/dict/$t.dict" -artifact_prefix="$artifacts/$t-" -print_final_stats=1 \
+        "$work/$t" >"$log" 2>&1
+    rc=$?
+    runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs in \([0-9][0-9]*\) second.*/\1 executions in \2 s/p' "$log" | tail -1)
+    [ -n "$runs" ] || runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)/\1 executions/p' "$log" | tail -1)
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+    if [ $rc -ne 0 ] || grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' \
+        -e '==FUZZ PROPERTY VIOLATED==' "$log"; then
+        echo "FAILED fuzz_$t (exit $rc) after ${runs:-? executions}:"
+        grep -v -e '^#[0-9]' -e '^INFO:' "$log" | tail -60
+        ls "$artifacts/$t-"* 2>/dev/null | sed 's/^/  input: /'
+        failed="$failed $t"
+        summary="$summary
+  fuzz_$t: FAILED, ${runs:-? executions}"
+    else
+        echo "ok fuzz_$t: ${runs:-? executions}, $cov"
+        summary="$summary
+  fuzz_$t: ok, ${runs:-? executions}, $cov"
+    fi
+done
+echo "== fuzzing summary:$summary"
+if [ -n "$failed" ]; then
+    echo "run-fuzzers: FAILED:$failed" >&2
+    exit 1
+fi
