@@ -205,6 +205,8 @@ void AskCommand::onKeysReady(const Workspace& ws)
     });
     connect(session, &ChatSession::replyFinished, this, &AskCommand::onReplyFinished);
     connect(session, &ChatSession::storageFailed, this, [](const QString& error) { printErr(error); });
+    // Printed by storageFailed already; the exit status must say it too.
+    connect(session, &ChatSession::replyNotSaved, this, [this] { m_replyNotSaved = true; });
 
     QString error;
     if (!session->send(m_options.prompt, &error))
@@ -215,6 +217,12 @@ void AskCommand::onReplyFinished(const Message& reply)
 {
     if (m_wroteReply || reply.status == MessageStatus::Complete)
         writeOut("\n"_ba);
+    if (m_replyNotSaved && !m_interruptCode) {
+        finish(Failure, reply.status == MessageStatus::Complete
+                            ? tr("The reply above is complete, but it was not fully saved in the history.")
+                            : tr("The reply failed, and it was not fully saved in the history."));
+        return;
+    }
     if (reply.status == MessageStatus::Complete) {
         finish(m_interruptCode ? m_interruptCode : Success);
         return;

@@ -65,6 +65,7 @@ private:
     int m_interruptCode = 0; // non-zero once interrupted
     bool m_wroteReply = false;
     bool m_outputBroken = false;
+    bool m_replyNotSaved = false; // the database refused (part of) the reply: exit 1
     bool m_done = false;
 };
 

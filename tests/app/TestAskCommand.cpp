@@ -13,6 +13,7 @@
 #include "storage/Database.h"
 #include "storage/Settings.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -49,6 +50,7 @@ private slots:
     void workspaceChoice();
     void helpNeedsNoDisplay();
     void sigintMidStreamKeepsPartial();
+    void diskFullExitsOneAndKeepsWhatFits();
 
 private:
     QProcessEnvironment envWithKey(const QString& key) const;
@@ -406,6 +408,47 @@ void TestAskCommand::sigintMidStreamKeepsPartial()
     ConversationStore store(db);
     QCOMPARE(store.recoverInterrupted(), 0);
 #endif
+}
+
+// A full disk mid-reply, simulated with the test-only page cap (ANYROUTER_TEST_MAX_PAGE_COUNT,
+// honoured with ANYROUTER_TESTING=1): exit 1, the file and the cause on stderr, the whole reply on
+// stdout, and as much of it as fits in the history (not 0 characters).
+void TestAskCommand::diskFullExitsOneAndKeepsWhatFits()
+{
+    // A first turn creates the database; its size is where the cap goes.
+    const AskResult first = m_ask->run({u"--ask"_s, u"Warm up [[tokens=5]]"_s}, envWithKey(sim::fullKey()));
+    QVERIFY2(first.finished && first.exitCode == 0, first.err.constData());
+    int pages = 0;
+    {
+        Database db(m_ask->databasePath());
+        QVERIFY(db.open());
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(u"PRAGMA page_count"_s) && q.next());
+        pages = q.value(0).toInt();
+    }
+    QVERIFY(pages > 0);
+    QProcessEnvironment env = envWithKey(sim::fullKey());
+    env.insert(u"ANYROUTER_TESTING"_s, u"1"_s);
+    env.insert(u"ANYROUTER_TEST_MAX_PAGE_COUNT"_s, QString::number(pages + 2));
+    const QString prompt = u"Fill the disk [[tokens=3000]]"_s;
+    const AskResult r = m_ask->run({u"--ask"_s, prompt}, env);
+    QVERIFY2(r.finished, r.err.constData());
+    QCOMPARE(r.exitStatus, QProcess::NormalExit);
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(r.exitCode == 1, qPrintable(u"exit %1: "_s.arg(r.exitCode) + err));
+    QVERIFY2(err.contains(QDir::toNativeSeparators(m_ask->databasePath())), qPrintable(err));
+    QVERIFY2(err.contains(u"the disk is full"_s), qPrintable(err));
+    QVERIFY2(!err.contains(u"kept in memory"_s), qPrintable(err));
+    const QString out = QString::fromUtf8(r.out);
+    QVERIFY(out.size() > 1000); // the reply itself streamed out whole
+
+    const Stored s = stored(u"env"_s);
+    QVERIFY(s.messages.size() == 2);
+    QCOMPARE(s.messages[0].content, prompt);
+    const Message& reply = s.messages[1];
+    QVERIFY2(!reply.content.isEmpty(), "what fits is stored, not 0 characters");
+    QVERIFY(out.startsWith(reply.content));
+    QVERIFY(reply.content.size() + 1 < out.size());
 }
 
 QTEST_GUILESS_MAIN(TestAskCommand)

@@ -19,6 +19,7 @@
 #include "chat/TranscriptView.h"
 #include "sim/SimKeys.h"
 #include "storage/ConversationStore.h"
+#include "storage/Database.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -26,7 +27,9 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -38,6 +41,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -65,6 +69,8 @@ private slots:
     void gatewayErrorsShowInlineAndKeepThePrompt_data();
     void gatewayErrorsShowInlineAndKeepThePrompt();
     void failedSendKeepsTheText();
+    void replyTheDiskCannotKeepStaysVisibleAndCanBeSavedElsewhere();
+    void promptTheDiskCannotKeepStaysInTheComposer();
     void draftSurvivesSwitchingConversations();
     void exportAndImportRoundTrip();
     void copyLastReplyShortcut();
@@ -559,6 +565,80 @@ void TestChatPage::failedSendKeepsTheText()
     QVERIFY(!page->composer()->errorText().isEmpty());
     QVERIFY(page->composer()->errorLabel()->isVisible());
     QVERIFY(!page->session()->isStreaming());
+}
+
+static void capAtCurrentSize(AppContext* ctx)
+{
+    QSqlQuery q(ctx->database()->connection());
+    QVERIFY(q.exec(u"PRAGMA page_count"_s) && q.next());
+    const int pages = q.value(0).toInt();
+    QVERIFY(q.exec(u"PRAGMA max_page_count=%1"_s.arg(pages)));
+}
+
+// A full disk (the file capped at its size) while a reply streams: the transcript keeps the whole
+// reply, the bar says what happened (file and cause) and "Save reply as…" writes it to a file the
+// user picks in a dialog that does not block.
+void TestChatPage::replyTheDiskCannotKeepStaysVisibleAndCanBeSavedElsewhere()
+{
+    auto ctx = makeContext();
+    auto page = makePage(ctx.get());
+    QVERIFY(!page->noticeBar()->isVisible());
+    typeAndSend(page.get(), u"Long answer please [[tokens=3000]]"_s);
+    QVERIFY(page->session()->isStreaming());
+    capAtCurrentSize(ctx.get());
+    const Message reply = waitForReply(page.get());
+    QCOMPARE(reply.status, MessageStatus::Complete);
+    QVERIFY(reply.content.size() > 5000);
+    QVERIFY(ctx->conversations()->message(reply.id)->content.size() < reply.content.size());
+
+    // Still shown whole.
+    TranscriptModel* tm = page->transcript()->transcriptModel();
+    QTRY_COMPARE(tm->rowCount(), 2);
+    QCOMPARE(tm->index(1).data(Qt::DisplayRole).toString(), reply.content);
+    // Told, with the file and the cause, and offered a way out.
+    QTRY_VERIFY(page->noticeBar()->isVisible());
+    const QString notice = page->noticeLabel()->text();
+    QVERIFY2(notice.contains(u"the disk is full"_s), qPrintable(notice));
+    QVERIFY2(notice.contains(QDir::toNativeSeparators(ctx->database()->filePath())), qPrintable(notice));
+    QVERIFY(page->saveReplyButton()->isVisible());
+
+    // The button opens the dialog and returns at once (no nested event loop).
+    QTest::mouseClick(page->saveReplyButton(), Qt::LeftButton);
+    QFileDialog* dialog = page->saveReplyDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    const QString target = m_dir.filePath(u"saved-reply-%1.md"_s.arg(m_counter));
+    dialog->selectFile(target);
+    static_cast<QDialog*>(dialog)
+        ->accept(); // QFileDialog::accept() is protected; the virtual call reaches it
+    QTRY_VERIFY(QFile::exists(target));
+    QFile f(target);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(f.readAll()), reply.content);
+    QTRY_VERIFY(page->noticeLabel()->text().contains(QDir::toNativeSeparators(target)));
+    QVERIFY(!page->saveReplyButton()->isVisible());
+}
+
+// The prompt itself cannot be stored: nothing is sent and the words stay in the composer, with the
+// reason naming the file and the cause.
+void TestChatPage::promptTheDiskCannotKeepStaysInTheComposer()
+{
+    auto ctx = makeContext();
+    auto page = makePage(ctx.get());
+    capAtCurrentSize(ctx.get());
+    const QString text = u"Words I typed for a long time. "_s.repeated(2000);
+    page->composer()->setText(text);
+    const int requests = m_sim.server()->requestCount(u"/chat/completions"_s);
+    QPlainTextEdit* editor = page->composer()->editor();
+    editor->setFocus();
+    QTest::keyClick(editor, Qt::Key_Return);
+    QCOMPARE(page->composer()->text(), text);
+    QVERIFY(!page->session()->isStreaming());
+    const QString error = page->composer()->errorText();
+    QVERIFY2(error.contains(u"the disk is full"_s), qPrintable(error));
+    QVERIFY2(error.contains(QDir::toNativeSeparators(ctx->database()->filePath())), qPrintable(error));
+    QVERIFY(page->composer()->errorLabel()->isVisible());
+    QCOMPARE(m_sim.server()->requestCount(u"/chat/completions"_s), requests);
 }
 
 void TestChatPage::draftSurvivesSwitchingConversations()

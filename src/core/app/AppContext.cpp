@@ -12,14 +12,19 @@
 
 #include <QLockFile>
 #include <QNetworkAccessManager>
+#include <QStandardPaths>
 
 namespace anyrouter {
 
 AppContext::AppContext(Options options, QObject* parent)
     : QObject(parent),
       m_dbPath(options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath),
-      m_nam(new QNetworkAccessManager(this)), m_settings(std::make_unique<Settings>())
+      m_nam(new QNetworkAccessManager(this)), m_settings(std::make_unique<Settings>()),
+      m_maxPageCount(options.maxPageCount)
 {
+    if (m_maxPageCount <= 0 &&
+        (qEnvironmentVariableIntValue("ANYROUTER_TESTING") == 1 || QStandardPaths::isTestModeEnabled()))
+        m_maxPageCount = qEnvironmentVariableIntValue("ANYROUTER_TEST_MAX_PAGE_COUNT");
     if (options.secretStore) {
         m_secrets = std::move(options.secretStore);
     } else {
@@ -39,6 +44,7 @@ AppContext::~AppContext()
 bool AppContext::open(QString* error)
 {
     m_db = std::make_unique<Database>(m_dbPath);
+    m_db->setMaxPageCount(m_maxPageCount);
     if (!m_db->open(error))
         return false;
     m_conversations = std::make_unique<ConversationStore>(*m_db);

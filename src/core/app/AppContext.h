@@ -32,6 +32,10 @@ public:
     {
         QString databasePath;                     // empty = Database::defaultPath()
         std::unique_ptr<SecretStore> secretStore; // empty = keychain (with session-only overlay)
+        // Test seam: cap the database at this many pages (a full disk without filling one). The
+        // environment can set it too, for the real binary in tests: ANYROUTER_TEST_MAX_PAGE_COUNT=N,
+        // honoured only together with ANYROUTER_TESTING=1 (or in QStandardPaths test mode).
+        qint64 maxPageCount = 0;
     };
 
     explicit AppContext(Options options, QObject* parent = nullptr);
@@ -70,6 +74,7 @@ private:
     int m_recovered = 0;
     bool m_primary = false;
     std::unique_ptr<QLockFile> m_instanceLock;
+    qint64 m_maxPageCount;
 };
 
 } // namespace anyrouter

@@ -7,7 +7,9 @@
 #include "storage/UsageLedger.h"
 
 #include <QDateTime>
+
 #include <QLoggingCategory>
+#include <climits>
 
 namespace anyrouter {
 
@@ -106,7 +108,7 @@ bool ChatSession::ensureConversation(const QString& firstPrompt, QString* error)
     c.title = firstPrompt.simplified().left(60);
     if (!m_store->createConversation(c)) {
         if (error)
-            *error = tr("Could not save the conversation (is the disk full?). Your message was not sent.");
+            *error = tr("%1 Your message was not sent.").arg(m_store->lastErrorText());
         return false;
     }
     m_conversation = c;
@@ -124,7 +126,7 @@ bool ChatSession::storeUserMessage(qint64 parentId, const QString& text, QString
     user.model = m_conversation.model.isEmpty() ? m_defaultModel : m_conversation.model;
     if (!m_store->insertMessage(user)) {
         if (error)
-            *error = tr("Could not save your message (is the disk full?). It was not sent.");
+            *error = tr("%1 Your message was not sent.").arg(m_store->lastErrorText());
         return false;
     }
     m_thread.upsert(user);
@@ -215,9 +217,12 @@ bool ChatSession::startReply(qint64 userMessageId, QString* error)
                     : m_conversation.model.isEmpty() ? m_defaultModel
                                                      : m_conversation.model;
     m_reply.keyLabel = m_client->keyLabel(KeyRole::Inference);
+    m_savedChars = 0;
+    m_flushFailed = false;
     if (!m_store->insertMessage(m_reply)) {
-        // The prompt is safe; the reply will live in memory and be written at the end if possible.
-        emit storageFailed(tr("Could not create the reply record; the reply is kept in memory."));
+        // The prompt is safe; the reply streams on screen and is written at the end if possible.
+        m_flushFailed = true;
+        emit storageFailed(tr("%1 The reply is shown, but may not be kept.").arg(m_store->lastErrorText()));
     } else {
         m_thread.upsert(m_reply);
         m_thread.select(m_reply.id);
@@ -289,8 +294,22 @@ void ChatSession::flush()
         return;
     }
     m_dirty = false;
-    if (m_reply.id != 0 && !m_store->updateMessageText(m_reply.id, m_reply.content, m_reply.reasoning))
-        emit storageFailed(tr("Could not save the reply while it streamed; it is kept in memory."));
+    if (m_reply.id == 0)
+        return;
+    if (m_store->updateMessageText(m_reply.id, m_reply.content, m_reply.reasoning)) {
+        m_savedChars = m_reply.content.size();
+        return;
+    }
+    if (m_flushFailed)
+        return; // already said; the next flush (or the final write) tries again
+    m_flushFailed = true;
+    const QString cause = m_store->lastErrorText();
+    // A full disk: keep as much of the text as still fits, so a crash now loses less.
+    if (const qsizetype fit =
+            m_store->saveTextThatFits(m_reply.id, m_reply.content, m_reply.reasoning, m_savedChars);
+        fit >= 0)
+        m_savedChars = fit;
+    emit storageFailed(tr("%1 The reply goes on streaming; only part of it may be kept.").arg(cause));
 }
 
 void ChatSession::stop()
@@ -341,13 +360,43 @@ void ChatSession::finalize()
     }
     bool stored = false;
     m_thread.upsert(m_reply);
-    if (m_reply.id != 0)
-        stored = m_store->updateMessage(m_reply);
-    else
+    if (m_reply.id != 0) {
+        // Twice: a lock held a moment too long, or space freed meanwhile, should not cost the reply.
+        stored = m_store->updateMessage(m_reply) || m_store->updateMessage(m_reply);
+    } else {
         stored = m_store->insertMessage(m_reply);
-    if (!stored)
-        emit storageFailed(
-            tr("Could not save the finished reply; it is kept in memory until the app closes."));
+        if (!stored) {
+            // No row yet (its creation failed): an empty one may still fit, and then part of the text.
+            Message row = m_reply;
+            row.content.clear();
+            row.reasoning.clear();
+            row.status = MessageStatus::Streaming;
+            if (m_store->insertMessage(row)) {
+                m_reply.id = row.id;
+                m_reply.createdAt = row.createdAt;
+                m_savedChars = 0;
+                stored = m_store->updateMessage(m_reply);
+            }
+        }
+    }
+    if (!stored) {
+        const QString cause = m_store->lastErrorText();
+        qsizetype saved = m_savedChars;
+        if (m_reply.id != 0) {
+            if (const qsizetype fit =
+                    m_store->saveTextThatFits(m_reply.id, m_reply.content, m_reply.reasoning, m_savedChars);
+                fit >= 0)
+                saved = fit;
+            m_store->markStorageFailure(m_reply.id,
+                                        tr("Only part of this reply could be saved: %1").arg(cause));
+        }
+        const QString error = saved <= 0 ? tr("%1 The reply could not be saved.").arg(cause)
+                                         : tr("%1 Only %n of the reply's %2 characters were saved.", nullptr,
+                                              int(std::min<qsizetype>(saved, INT_MAX)))
+                                               .arg(cause, QString::number(m_reply.content.size()));
+        emit storageFailed(error);
+        emit replyNotSaved(m_reply, error);
+    }
 
     LedgerEntry e;
     e.at = QDateTime::currentDateTimeUtc();

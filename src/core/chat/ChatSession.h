@@ -73,7 +73,11 @@ signals:
     void threadChanged(); // the visible thread changed (new version, switched version, opened)
     void replyDelta(qint64 messageId, const QString& delta);
     void replyFinished(const anyrouter::Message& message); // final row as stored
-    void storageFailed(const QString& error);              // a write failed; text kept in memory
+    // A write failed; the sentence names the database file and the cause (e.g. the disk is full).
+    void storageFailed(const QString& error);
+    // The finished reply could not be stored whole (before replyFinished): `reply` is the full text
+    // as it streamed, so the window can still show it and offer to save it elsewhere.
+    void replyNotSaved(const anyrouter::Message& reply, const QString& error);
     // The gateway's /generation answered with the cost of a reply whose stream did not carry one.
     void costReconciled(const anyrouter::Message& message);
 
@@ -100,6 +104,8 @@ private:
     QPointer<ChatStream> m_stream;
     QTimer m_flush;
     bool m_dirty = false;
+    qsizetype m_savedChars = 0; // characters of the reply's content known to be in the database
+    bool m_flushFailed = false; // told once per reply; later flushes retry quietly
     int m_inactivityMs = 120000;
     QList<int> m_costLookupDelaysMs{1000, 5000};
     class UsageService* m_usage = nullptr;

@@ -132,7 +132,7 @@ bool ConversationStore::createConversation(Conversation& c)
     q.addBindValue(sql::fromTime(created));
     q.addBindValue(sql::fromTime(updated));
     q.addBindValue(sql::fromJson(c.threadSelection));
-    if (!sql::exec(q, "create conversation"))
+    if (!sql::exec(q, "create conversation", &m_lastError))
         return false;
     c.id = q.lastInsertId().toLongLong();
     c.createdAt = created;
@@ -156,7 +156,7 @@ bool ConversationStore::updateConversation(const Conversation& c)
     q.addBindValue(sql::fromTime(c.updatedAt.isValid() ? c.updatedAt : sql::nowUtc()));
     q.addBindValue(sql::fromJson(c.threadSelection));
     q.addBindValue(c.id);
-    return sql::exec(q, "update conversation") && q.numRowsAffected() == 1;
+    return sql::exec(q, "update conversation", &m_lastError) && q.numRowsAffected() == 1;
 }
 
 bool ConversationStore::deleteConversation(qint64 id)
@@ -164,7 +164,7 @@ bool ConversationStore::deleteConversation(qint64 id)
     QSqlQuery q(m_db.connection());
     q.prepare(u"DELETE FROM conversations WHERE id = ?"_s);
     q.addBindValue(id);
-    return sql::exec(q, "delete conversation") && q.numRowsAffected() == 1;
+    return sql::exec(q, "delete conversation", &m_lastError) && q.numRowsAffected() == 1;
 }
 
 QList<Conversation> ConversationStore::conversations(const QString& workspaceId) const
@@ -196,8 +196,10 @@ bool ConversationStore::insertMessage(Message& m)
 {
     const QDateTime now = sql::nowUtc();
     const QDateTime created = m.createdAt.isValid() ? m.createdAt : now;
-    if (!m_db.transaction())
+    if (!m_db.transaction()) {
+        m_lastError = m_db.lastTransactionError();
         return false;
+    }
     QSqlQuery q(m_db.connection());
     q.prepare(
         u"INSERT INTO messages (conversation_id, parent_id, role, content, reasoning, status, model,"
@@ -207,18 +209,20 @@ bool ConversationStore::insertMessage(Message& m)
     bindMessageFields(q, m);
     q.addBindValue(sql::fromTime(created));
     q.addBindValue(sql::fromTime(now));
-    bool ok = sql::exec(q, "insert message");
+    bool ok = sql::exec(q, "insert message", &m_lastError);
     const qint64 id = ok ? q.lastInsertId().toLongLong() : 0;
     if (ok) {
         q.prepare(u"UPDATE conversations SET updated_at = ? WHERE id = ?"_s);
         q.addBindValue(sql::fromTime(now));
         q.addBindValue(m.conversationId);
-        ok = sql::exec(q, "touch conversation");
+        ok = sql::exec(q, "touch conversation", &m_lastError);
     }
     q.finish();
     if (!ok || !m_db.commit()) {
         if (!ok)
             m_db.rollback();
+        else
+            m_lastError = m_db.lastTransactionError();
         return false;
     }
     m.id = id;
@@ -240,7 +244,7 @@ bool ConversationStore::updateMessage(const Message& m)
     q.addBindValue(sql::fromTime(m.createdAt));
     q.addBindValue(sql::fromTime(sql::nowUtc()));
     q.addBindValue(m.id);
-    return sql::exec(q, "update message") && q.numRowsAffected() == 1;
+    return sql::exec(q, "update message", &m_lastError) && q.numRowsAffected() == 1;
 }
 
 bool ConversationStore::updateMessageText(qint64 id, const QString& content, const QString& reasoning)
@@ -251,7 +255,69 @@ bool ConversationStore::updateMessageText(qint64 id, const QString& content, con
     q.addBindValue(sql::text(reasoning));
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
     q.addBindValue(id);
-    return sql::exec(q, "update message text") && q.numRowsAffected() == 1;
+    return sql::exec(q, "update message text", &m_lastError) && q.numRowsAffected() == 1;
+}
+
+qsizetype ConversationStore::saveTextThatFits(qint64 id, const QString& content, const QString& reasoning,
+                                              qsizetype savedChars)
+{
+    if (!lastErrorWasDiskFull())
+        return -1;
+    if (!reasoning.isEmpty() && updateMessageText(id, content, {}))
+        return content.size();
+    if (!lastErrorWasDiskFull())
+        return -1;
+    // SQLite writes a changed row anew before freeing the old one, so a prefix shorter than what is
+    // stored could fit where it does not: only longer prefixes are tried, and the row keeps its text
+    // when none fits. Fitting is monotone in the length, so a binary search finds the longest.
+    qsizetype lo = std::max<qsizetype>(savedChars, 0); // known to be stored
+    qsizetype hi = content.size();                     // known not to fit
+    qsizetype stored = lo;
+    while (hi - lo > 1) {
+        qsizetype mid = lo + (hi - lo) / 2;
+        if (mid > 0 && content.at(mid - 1).isHighSurrogate())
+            --mid; // never cut a code point in two
+        if (mid <= lo)
+            break;
+        if (updateMessageText(id, content.left(mid), {})) {
+            lo = stored = mid;
+        } else if (lastErrorWasDiskFull()) {
+            hi = mid;
+        } else {
+            return -1;
+        }
+    }
+    qCWarning(lcStorage) << "disk full: kept" << stored << "of" << content.size() << "characters of a reply";
+    return stored;
+}
+
+bool ConversationStore::markStorageFailure(qint64 id, const QString& errorText)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(u"UPDATE messages SET status = ?, error_text = ?, error_category = 'storage', updated_at = ?"
+              " WHERE id = ?"_s);
+    q.addBindValue(statusToString(MessageStatus::Incomplete));
+    q.addBindValue(sql::text(errorText));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    q.addBindValue(id);
+    QSqlError error;
+    if (sql::exec(q, "mark storage failure", &error) && q.numRowsAffected() == 1)
+        return true;
+    // Leaving 'streaming' puts the text into the search index, which may be what does not fit.
+    q.prepare(u"UPDATE messages SET error_text = ?, error_category = 'storage' WHERE id = ?"_s);
+    q.addBindValue(sql::text(errorText));
+    q.addBindValue(id);
+    return sql::exec(q, "note storage failure", &error) && q.numRowsAffected() == 1;
+}
+
+QString ConversationStore::lastErrorText() const
+{
+    return m_db.writeErrorText(m_lastError);
+}
+
+bool ConversationStore::lastErrorWasDiskFull() const
+{
+    return Database::sqliteCode(m_lastError) == Database::SqliteFull;
 }
 
 QList<Message> ConversationStore::messages(qint64 conversationId) const
@@ -291,7 +357,7 @@ int ConversationStore::recoverInterrupted()
     q.addBindValue(interruptedText());
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
     q.addBindValue(statusToString(MessageStatus::Streaming));
-    if (!sql::exec(q, "recover interrupted messages"))
+    if (!sql::exec(q, "recover interrupted messages", &m_lastError))
         return 0;
     const int n = q.numRowsAffected();
     if (n > 0)

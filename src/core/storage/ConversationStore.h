@@ -5,6 +5,7 @@
 #include "core/domain/Conversation.h"
 
 #include <QList>
+#include <QSqlError>
 #include <QString>
 
 #include <optional>
@@ -47,6 +48,15 @@ public:
     // not in the search index (so this stays cheap however long the text); it is indexed when its
     // status changes (updateMessage, recoverInterrupted).
     bool updateMessageText(qint64 id, const QString& content, const QString& reasoning);
+    // When a write of the whole text failed (a full disk): stores the longest prefix of `content`
+    // longer than `savedChars` that still fits (reasoning dropped first), leaving the row as it was
+    // when none does. Returns how many characters of content the row holds now, or -1 when the
+    // failure was not a full disk (nothing tried). The status is left as it is (no index work).
+    qsizetype saveTextThatFits(qint64 id, const QString& content, const QString& reasoning,
+                               qsizetype savedChars);
+    // Marks a reply whose final write failed: status incomplete with the reason, text as stored.
+    // Falls back to only the reason (status unchanged) when the index entry does not fit either.
+    bool markStorageFailure(qint64 id, const QString& errorText);
     QList<Message> messages(qint64 conversationId) const; // by id ascending
     std::optional<Message> message(qint64 id) const;
 
@@ -63,8 +73,15 @@ public:
     // HTML-escapes a snippet and turns the match markers into <b>…</b>.
     static QString snippetToHtml(const QString& snippet);
 
+    // The driver's error of the last failed write (a null error after a successful one), and the
+    // sentence for the user naming the database file and the cause ("the disk is full", …).
+    QSqlError lastError() const { return m_lastError; }
+    QString lastErrorText() const;
+    bool lastErrorWasDiskFull() const;
+
 private:
     Database& m_db;
+    mutable QSqlError m_lastError;
 };
 
 } // namespace anyrouter

@@ -15,4 +15,17 @@ bool exec(QSqlQuery& q, const char* what)
     return false;
 }
 
+bool exec(QSqlQuery& q, const char* what, QSqlError* error)
+{
+    if (q.exec()) {
+        if (error)
+            *error = QSqlError();
+        return true;
+    }
+    qCWarning(lcStorage) << what << "failed:" << q.lastError().text();
+    if (error)
+        *error = q.lastError();
+    return false;
+}
+
 } // namespace anyrouter::sql

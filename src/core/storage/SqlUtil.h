@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -80,5 +81,7 @@ inline QJsonObject toJson(const QVariant& v)
 // Executes a prepared query; logs the driver error (never the bound values, which may be user
 // text) under `what`.
 bool exec(QSqlQuery& q, const char* what);
+// The same, handing the driver's error to the caller (which tells a full disk from damage).
+bool exec(QSqlQuery& q, const char* what, QSqlError* error);
 
 } // namespace anyrouter::sql

@@ -18,8 +18,10 @@
 
 #include <QAction>
 #include <QClipboard>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
+#include <QFrame>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -155,6 +157,37 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
     m_transcript->setSession(m_session);
     mainLayout->addWidget(m_transcript, 1);
 
+    // Storage trouble bar: shown only when there is something to say.
+    m_noticeBar = new QFrame(main);
+    m_noticeBar->setObjectName(u"storageNotice"_s);
+    m_noticeBar->setAccessibleName(tr("Storage notice"));
+    m_noticeBar->setFrameShape(QFrame::StyledPanel);
+    m_noticeBar->setAutoFillBackground(true);
+    {
+        QPalette pal = m_noticeBar->palette();
+        pal.setColor(QPalette::Window, pal.color(QPalette::ToolTipBase));
+        pal.setColor(QPalette::WindowText, pal.color(QPalette::ToolTipText));
+        m_noticeBar->setPalette(pal);
+    }
+    auto* nb = new QHBoxLayout(m_noticeBar);
+    nb->setContentsMargins(10, 4, 6, 4);
+    m_noticeText = new QLabel(m_noticeBar);
+    m_noticeText->setTextFormat(Qt::PlainText);
+    m_noticeText->setWordWrap(true);
+    m_noticeText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_saveReplyButton = new QPushButton(tr("Save reply as…"), m_noticeBar);
+    m_saveReplyButton->setAccessibleName(tr("Save the reply to a file"));
+    auto* dismiss = new QToolButton(m_noticeBar);
+    dismiss->setText(tr("Dismiss"));
+    dismiss->setAccessibleName(tr("Dismiss the storage notice"));
+    nb->addWidget(m_noticeText, 1);
+    nb->addWidget(m_saveReplyButton);
+    nb->addWidget(dismiss);
+    m_noticeBar->hide();
+    mainLayout->addWidget(m_noticeBar);
+    connect(m_saveReplyButton, &QPushButton::clicked, this, &ChatPage::saveUnsavedReplyAs);
+    connect(dismiss, &QToolButton::clicked, m_noticeBar, &QWidget::hide);
+
     m_composer = new Composer(main);
     m_composer->setEnterSends(m_context->settings() ? m_context->settings()->enterSends() : true);
     {
@@ -239,6 +272,12 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
     connect(m_session, &ChatSession::storageFailed, this, [this](const QString& error) {
         m_composer->showError(error);
         emit statusMessage(error, 0);
+    });
+    // The transcript keeps showing the whole reply (the session's thread holds it); the bar offers
+    // to put it somewhere the full disk or damaged database cannot lose it.
+    connect(m_session, &ChatSession::replyNotSaved, this, [this](const Message& reply, const QString& error) {
+        m_unsavedReplyText = reply.content;
+        showNotice(error, !reply.content.isEmpty());
     });
 
     connect(ws, &WorkspaceManager::currentChanged, this, &ChatPage::onWorkspaceChanged);
@@ -690,6 +729,58 @@ void ChatPage::exportViaDialog(ExportFormat format)
         emit statusMessage(tr("Exported to %1").arg(path), 6000);
     else
         emit statusMessage(error, 10000);
+}
+
+void ChatPage::showNotice(const QString& text, bool offerSave)
+{
+    m_noticeText->setText(text);
+    m_saveReplyButton->setVisible(offerSave);
+    m_noticeBar->show();
+}
+
+bool ChatPage::saveUnsavedReplyTo(const QString& path, QString* error)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), f.errorString());
+        return false;
+    }
+    f.write(m_unsavedReplyText.toUtf8());
+    if (!f.commit()) {
+        if (error)
+            *error = tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), f.errorString());
+        return false;
+    }
+    return true;
+}
+
+void ChatPage::saveUnsavedReplyAs()
+{
+    if (m_unsavedReplyText.isEmpty())
+        return;
+    if (m_saveReplyDialog) {
+        m_saveReplyDialog->raise();
+        return;
+    }
+    // Not the static getSaveFileName(): it runs a nested loop, and the GUI thread never blocks.
+    auto* dialog = new QFileDialog(this, tr("Save reply as"), u"reply.md"_s,
+                                   tr("Markdown (*.md);;Text (*.txt);;All files (*)"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setFileMode(QFileDialog::AnyFile);
+    dialog->setDefaultSuffix(u"md"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_saveReplyDialog = dialog;
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) {
+        QString error;
+        if (saveUnsavedReplyTo(path, &error)) {
+            showNotice(tr("The reply was saved to %1.").arg(QDir::toNativeSeparators(path)), false);
+            emit statusMessage(tr("Saved the reply to %1").arg(QDir::toNativeSeparators(path)), 6000);
+        } else {
+            showNotice(error, true);
+        }
+    });
+    dialog->open();
 }
 
 void ChatPage::importViaDialog()

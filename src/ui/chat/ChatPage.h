@@ -8,11 +8,14 @@
 #include "domain/ModelInfo.h"
 #include "domain/Workspace.h"
 
+#include <QFileDialog>
 #include <QHash>
+#include <QPointer>
 #include <QWidget>
 
 #include <functional>
 
+class QFrame;
 class QLabel;
 class QPushButton;
 class QToolButton;
@@ -72,6 +75,16 @@ public:
 
     QString fullTitle() const { return m_fullTitle; } // the title label may show it elided
 
+    // The bar above the composer for storage trouble: a reply the database could not keep (with
+    // "Save reply as…"), or a damaged database moved aside at start-up.
+    QFrame* noticeBar() const { return m_noticeBar; }
+    QLabel* noticeLabel() const { return m_noticeText; }
+    QPushButton* saveReplyButton() const { return m_saveReplyButton; }
+    // Opens a (non-blocking) file dialog to write the reply the database could not keep.
+    void saveUnsavedReplyAs();
+    QFileDialog* saveReplyDialog() const { return m_saveReplyDialog; }
+    bool saveUnsavedReplyTo(const QString& path, QString* error = nullptr);
+
 signals:
     void statusMessage(const QString& text, int timeoutMs);
     void workspaceSettingsRequested();
@@ -95,6 +108,7 @@ private:
     void reloadSessionConversation();
     void exportViaDialog(ExportFormat format);
     void importViaDialog();
+    void showNotice(const QString& text, bool offerSave);
 
     AppContext* m_context;
     ChatSession* m_session;
@@ -107,6 +121,11 @@ private:
     QPushButton* m_settingsButton;
     QPushButton* m_routingButton;
     QToolButton* m_moreButton;
+    QFrame* m_noticeBar;
+    QLabel* m_noticeText;
+    QPushButton* m_saveReplyButton;
+    QPointer<QFileDialog> m_saveReplyDialog;
+    QString m_unsavedReplyText; // the full text of the last reply the database could not keep
     QString m_fullTitle;
     QHash<QString, ModelInfo> m_models;
     QHash<qint64, QString> m_drafts; // conversation id -> unsent text (0 = the new chat)

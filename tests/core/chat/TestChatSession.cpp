@@ -12,10 +12,12 @@
 #include "storage/Database.h"
 #include "storage/UsageLedger.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -41,9 +43,14 @@ private slots:
     void secondTurnSendsTheThread();
     void regenerateAndEditKeepVersions();
     void destroyedMidStreamKeepsPartialSilently();
+    void diskFullMidReplyKeepsWhatWasSavedAndSaysSo();
+    void diskFullBeforeFirstSaveStillStoresWhatFits();
+    void diskFullForThePromptSendsNothingAndSaysSo();
 
 private:
     Message waitForReply(ChatSession& s);
+    // Simulates a full disk: the file may not grow past the pages it has now.
+    void capDatabaseAtCurrentSize();
 
     QTemporaryDir m_dir;
     std::unique_ptr<Database> m_db;
@@ -430,6 +437,97 @@ void TestChatSession::destroyedMidStreamKeepsPartialSilently()
     const Message stored = *m_store->message(replyId);
     QCOMPARE(stored.status, MessageStatus::Incomplete);
     QVERIFY(stored.content.size() > 20);
+}
+
+void TestChatSession::capDatabaseAtCurrentSize()
+{
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec(u"PRAGMA page_count"_s) && q.next());
+    const int pages = q.value(0).toInt();
+    QVERIFY(q.exec(u"PRAGMA max_page_count=%1"_s.arg(pages)));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toInt(), pages);
+}
+
+void TestChatSession::diskFullMidReplyKeepsWhatWasSavedAndSaysSo()
+{
+    m_sim.server()->config().tokensPerSecond = 400;
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setFlushIntervalMs(20);
+    session.setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    QSignalSpy failed(&session, &ChatSession::storageFailed);
+    QVERIFY(session.send(u"Fill the disk [[tokens=3000]]"_s));
+    const qint64 replyId = session.currentReply().id;
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->message(replyId)->content.size() > 300, 10000);
+    capDatabaseAtCurrentSize();
+    const qsizetype savedBefore = m_store->message(replyId)->content.size();
+
+    const Message reply = waitForReply(session);
+    QCOMPARE(reply.status, MessageStatus::Complete); // the stream itself was fine
+    QVERIFY(!failed.isEmpty());
+    const QString error = failed.last().first().toString();
+    QVERIFY2(error.contains(u"the disk is full"_s), qPrintable(error));
+    QVERIFY2(error.contains(QDir::toNativeSeparators(m_db->filePath())), qPrintable(error));
+    QVERIFY2(!error.contains(u"kept in memory"_s), qPrintable(error)); // it is not, once the app closes
+    // What was stored stays (never less than the last partial save), as a prefix of the reply.
+    const Message stored = *m_store->message(replyId);
+    QVERIFY2(stored.content.size() >= savedBefore,
+             qPrintable(u"%1 < %2"_s.arg(stored.content.size()).arg(savedBefore)));
+    QVERIFY(stored.content.size() < reply.content.size());
+    QVERIFY(reply.content.startsWith(stored.content));
+    // The session still has the whole reply for the window to show.
+    QCOMPARE(session.thread().find(replyId)->content, reply.content);
+    // The prompt is intact.
+    QCOMPARE(m_store->messages(session.conversationId()).first().content, u"Fill the disk [[tokens=3000]]"_s);
+}
+
+void TestChatSession::diskFullBeforeFirstSaveStillStoresWhatFits()
+{
+    // The reported case: the disk fills before the first partial save, the reply arrives whole and
+    // its final write fails. The row must not stay empty when part of the text fits.
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    QSignalSpy failed(&session, &ChatSession::storageFailed);
+    QVERIFY(session.send(u"Fill it now [[tokens=3000]]"_s));
+    const qint64 replyId = session.currentReply().id;
+    QVERIFY(replyId > 0);
+    capDatabaseAtCurrentSize(); // before any byte of the reply arrived
+    const Message reply = waitForReply(session);
+    QCOMPARE(reply.status, MessageStatus::Complete);
+    QVERIFY(!failed.isEmpty());
+    const QString error = failed.last().first().toString();
+    QVERIFY2(error.contains(u"the disk is full"_s), qPrintable(error));
+    QVERIFY2(error.contains(QDir::toNativeSeparators(m_db->filePath())), qPrintable(error));
+    const Message stored = *m_store->message(replyId);
+    QVERIFY2(!stored.content.isEmpty(), "the text that fits is stored, not 0 characters");
+    QVERIFY(reply.content.startsWith(stored.content));
+    QVERIFY(stored.content.size() < reply.content.size());
+}
+
+void TestChatSession::diskFullForThePromptSendsNothingAndSaysSo()
+{
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    capDatabaseAtCurrentSize();
+    const int requests = m_sim.server()->requestCount(u"/chat/completions"_s);
+    const QString prompt = u"A long prompt that does not fit. "_s.repeated(3000);
+    QString error;
+    QVERIFY(!session.send(prompt, &error));
+    QVERIFY2(error.contains(u"the disk is full"_s), qPrintable(error));
+    QVERIFY2(error.contains(QDir::toNativeSeparators(m_db->filePath())), qPrintable(error));
+    QVERIFY2(error.contains(u"not sent"_s), qPrintable(error));
+    QTest::qWait(50);
+    QCOMPARE(m_sim.server()->requestCount(u"/chat/completions"_s), requests); // nothing went out
+    QVERIFY(!session.isStreaming());
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)

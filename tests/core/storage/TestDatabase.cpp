@@ -4,6 +4,7 @@
 #include "core/storage/ConversationStore.h"
 #include "core/storage/Database.h"
 
+#include <QDir>
 #include <QFile>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -35,6 +36,9 @@ private slots:
     void failsOnReadOnlyFile();
     void nestedTransactions();
     void defaultPathHonoursTestMode();
+    void errorTextPerSqliteCode_data();
+    void errorTextPerSqliteCode();
+    void fullDiskIsReportedAsSuch();
 
 private:
     QString path(const QString& name) const { return m_dir->filePath(name); }
@@ -402,6 +406,56 @@ void TestDatabase::defaultPathHonoursTestMode()
     QVERIFY(p.endsWith(u"/anyrouter.sqlite"_s));
     QVERIFY2(p.startsWith(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)), qPrintable(p));
     QVERIFY2(p.contains(u"qttest"_s), qPrintable(p)); // QStandardPaths test mode
+}
+
+void TestDatabase::errorTextPerSqliteCode_data()
+{
+    QTest::addColumn<QString>("nativeCode");
+    QTest::addColumn<QString>("expected");
+    // QSQLITE reports the (possibly extended) result code as text; the low byte is the primary code.
+    QTest::newRow("SQLITE_FULL") << u"13"_s << u"the disk is full"_s;
+    QTest::newRow("SQLITE_CORRUPT") << u"11"_s << u"the database file is damaged"_s;
+    QTest::newRow("SQLITE_CORRUPT_INDEX (extended)") << u"779"_s << u"the database file is damaged"_s;
+    QTest::newRow("SQLITE_NOTADB") << u"26"_s << u"the file is not a database"_s;
+    QTest::newRow("SQLITE_IOERR") << u"10"_s << u"the disk reported a read or write error"_s;
+    QTest::newRow("SQLITE_IOERR_WRITE (extended)")
+        << u"778"_s << u"the disk reported a read or write error"_s;
+    QTest::newRow("SQLITE_READONLY") << u"8"_s << u"the database is read-only"_s;
+    QTest::newRow("SQLITE_BUSY") << u"5"_s << u"the database is locked by another program"_s;
+    QTest::newRow("other: the driver's text") << u"1"_s << u"near \"x\": syntax error"_s;
+}
+
+void TestDatabase::errorTextPerSqliteCode()
+{
+    QFETCH(QString, nativeCode);
+    QFETCH(QString, expected);
+    const QSqlError e(u"Unable to fetch row"_s, u"near \"x\": syntax error"_s, QSqlError::StatementError,
+                      nativeCode);
+    QCOMPARE(Database::causeText(e), expected);
+    Database db(path(u"named.sqlite"_s));
+    const QString sentence = db.writeErrorText(e);
+    QVERIFY2(sentence.contains(QDir::toNativeSeparators(path(u"named.sqlite"_s))), qPrintable(sentence));
+    QVERIFY2(sentence.contains(expected), qPrintable(sentence));
+    // "disk full" only for SQLITE_FULL.
+    QCOMPARE(sentence.contains(u"disk is full"_s), (nativeCode.toInt() & 0xff) == 13);
+}
+
+// A real SQLITE_FULL from the driver (the file capped with max_page_count) carries code 13.
+void TestDatabase::fullDiskIsReportedAsSuch()
+{
+    Database db(path(u"full.sqlite"_s));
+    QVERIFY(db.open());
+    QSqlQuery q(db.connection());
+    QVERIFY(q.exec(u"PRAGMA page_count"_s) && q.next());
+    const int pages = q.value(0).toInt();
+    QVERIFY(q.exec(u"PRAGMA max_page_count=%1"_s.arg(pages)));
+    q.prepare(u"INSERT INTO conversations (workspace_id, title, model, system_prompt, pinned, created_at,"
+              " updated_at) VALUES ('w', ?, '', '', 0, 0, 0)"_s);
+    q.addBindValue(QString(200000, u'x'));
+    QVERIFY(!q.exec());
+    QCOMPARE(Database::sqliteCode(q.lastError()), int(Database::SqliteFull));
+    QVERIFY2(db.writeErrorText(q.lastError()).contains(u"the disk is full"_s),
+             qPrintable(db.writeErrorText(q.lastError())));
 }
 
 QTEST_GUILESS_MAIN(TestDatabase)
