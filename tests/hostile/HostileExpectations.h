@@ -65,6 +65,8 @@ inline QList<Expectation> expectations()
         {u"stall-before-headers"_s, E::Error, 1, false, u"timeout"_s, stalled, {}, false, false},
         {u"stall-mid-content"_s, E::Incomplete, 1, false, u"timeout"_s, stalled, {}, false, false},
         {u"slow-drip"_s, E::Complete},
+        // Everything, [DONE] included, then the close: complete however the transport reports the close.
+        {u"until-close"_s, E::Complete},
         {u"cr-framing"_s, E::Complete},
         {u"crlf-framing"_s, E::Complete},
         {u"data-no-space"_s, E::Complete},

@@ -150,7 +150,8 @@ const QStringList& allCases()
         u"drop-mid-content"_s,    // half the text, then the connection closes mid-body
         u"stall-before-headers"_s,
         u"stall-mid-content"_s,
-        u"slow-drip"_s, // the complete stream, two bytes at a time
+        u"slow-drip"_s,   // the complete stream, two bytes at a time
+        u"until-close"_s, // the complete stream in one burst, no length, no chunks: ends at the close
         u"cr-framing"_s,
         u"crlf-framing"_s,
         u"data-no-space"_s,
@@ -482,6 +483,8 @@ HostileServer::Script HostileServer::scriptFor(const HostileRequest& req) const
         const QByteArray all = untilCloseSse(completeEvents(kSaneUsage), Framing{});
         for (qsizetype i = 0; i < all.size(); i += 2)
             raw(all.mid(i, 2), m_dripMs);
+    } else if (c == u"until-close") {
+        raw(untilCloseSse(completeEvents(kSaneUsage), Framing{}));
     } else if (c == u"cr-framing") {
         raw(untilCloseSse(completeEvents(kSaneUsage), Framing{"\r", "data: "}));
     } else if (c == u"crlf-framing") {

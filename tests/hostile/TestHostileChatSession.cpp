@@ -36,6 +36,7 @@ private slots:
     void endsInTheRightState_data();
     void endsInTheRightState();
     void tlsFailureIsNotRetried();
+    void streamEndingAtTheCloseIsCompleteEveryTime();
 
 private:
     struct Turn
@@ -257,6 +258,33 @@ void TestHostileChatSession::tlsFailureIsNotRetried()
     QVERIFY2(named, qPrintable(u"the message should name the TLS failure: "_s + t.reply.errorText));
     QVERIFY2(m_server.tlsHandshakes() == 1,
              qPrintable(u"%1 TLS handshakes: the failure was retried"_s.arg(m_server.tlsHandshakes())));
+}
+
+void TestHostileChatSession::streamEndingAtTheCloseIsCompleteEveryTime()
+{
+    // A body without length or chunks ends when the server closes. When the close arrives in the
+    // same burst as the last events, Qt sometimes reports it as an "Unknown error" (the soak saw a
+    // quarter of such turns fail with the whole text and [DONE] received): a reply that got its
+    // [DONE] is complete however the transport then reports the close.
+    QStringList failures;
+    const QStringList cases{u"until-close"_s, u"cr-framing"_s, u"crlf-framing"_s};
+    for (int i = 0; i < 45; ++i) {
+        const QString c = cases.at(i % cases.size());
+        cleanup();
+        init();
+        ApiClient client(&m_nam);
+        client.setBaseUrl(m_server.baseUrl(c));
+        client.setKeys(clientKey());
+        const Turn t = runTurn(client, u"Burst %1"_s.arg(i));
+        if (!t.finished || t.reply.status != MessageStatus::Complete ||
+            t.reply.content != HostileServer::fullText(c))
+            failures << u"%1: %2 with %3 of %4 characters (%5)"_s.arg(c, statusToString(t.reply.status))
+                            .arg(t.reply.content.size())
+                            .arg(HostileServer::fullText(c).size())
+                            .arg(t.reply.errorText);
+    }
+    QVERIFY2(failures.isEmpty(),
+             qPrintable(u"%1 of 45 turns not complete; first: "_s.arg(failures.size()) + failures.value(0)));
 }
 
 QTEST_GUILESS_MAIN(TestHostileChatSession)
