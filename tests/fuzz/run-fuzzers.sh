@@ -28,6 +28,9 @@ trap 'rm -rf "$work"' EXIT INT TERM
 # Sanitizer reports are fatal; leaks are checked by libFuzzer itself (-detect_leaks).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$here/../lsan.supp:print_suppressions=0}"
+symbolizer=$(command -v llvm-symbolizer || command -v llvm-symbolizer-14 || echo /usr/lib/llvm-14/bin/llvm-symbolizer)
+[ -x "$symbolizer" ] && export ASAN_SYMBOLIZER_PATH="$symbolizer"
 export QT_QPA_PLATFORM=offscreen
 export QT_LOGGING_RULES='*.debug=false;*.warning=false'
 
