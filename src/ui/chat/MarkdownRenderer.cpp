@@ -2,6 +2,8 @@
 // strings, comments, numbers) for the languages replies use most; unknown languages stay plain.
 #include "MarkdownRenderer.h"
 
+#include "SafeTextDocument.h"
+
 #include <QFont>
 #include <QPalette>
 #include <QSet>
@@ -234,11 +236,11 @@ QList<MarkdownSegment> MarkdownRenderer::split(QStringView markdown)
     return out;
 }
 
-void MarkdownRenderer::renderProse(QTextDocument* doc, const QString& markdown, const QFont& font)
+void MarkdownRenderer::renderProse(SafeTextDocument* doc, const QString& markdown, const QFont& font)
 {
     doc->setDefaultFont(font);
     doc->setDocumentMargin(0);
-    doc->setMarkdown(markdown, QTextDocument::MarkdownDialectGitHub);
+    doc->setSafeMarkdown(markdown);
     // Qt's Markdown tables come out with doubled 3D borders and no padding: make them a single
     // collapsed grid with room around the text and a shaded header row.
     const auto frames = doc->rootFrame()->childFrames();
@@ -265,7 +267,7 @@ void MarkdownRenderer::renderProse(QTextDocument* doc, const QString& markdown, 
     }
 }
 
-void MarkdownRenderer::renderCode(QTextDocument* doc, const QString& code, const QString& language,
+void MarkdownRenderer::renderCode(SafeTextDocument* doc, const QString& code, const QString& language,
                                   const QFont& mono, const QPalette& palette)
 {
     doc->setDefaultFont(mono);
@@ -279,8 +281,8 @@ void MarkdownRenderer::renderCode(QTextDocument* doc, const QString& code, const
 
 QString MarkdownRenderer::toPlainText(const QString& markdown)
 {
-    QTextDocument doc;
-    doc.setMarkdown(markdown, QTextDocument::MarkdownDialectGitHub);
+    SafeTextDocument doc;
+    doc.setSafeMarkdown(markdown);
     return doc.toPlainText();
 }
 

@@ -9,9 +9,10 @@
 
 class QFont;
 class QPalette;
-class QTextDocument;
 
 namespace anyrouter {
+
+class SafeTextDocument;
 
 struct MarkdownSegment
 {
@@ -34,8 +35,10 @@ public:
     static constexpr int ProseChunkChars = 1200;
 
     static QList<MarkdownSegment> split(QStringView markdown);
-    static void renderProse(QTextDocument* doc, const QString& markdown, const QFont& font);
-    static void renderCode(QTextDocument* doc, const QString& code, const QString& language,
+    // Only into a SafeTextDocument: a reply's Markdown never loads a file or URL (images become
+    // "[image: alt]" links, stylesheets and background images are ignored).
+    static void renderProse(SafeTextDocument* doc, const QString& markdown, const QFont& font);
+    static void renderCode(SafeTextDocument* doc, const QString& code, const QString& language,
                            const QFont& mono, const QPalette& palette);
     // What "Copy message" puts on the clipboard: the rendered text without Markdown syntax.
     static QString toPlainText(const QString& markdown);

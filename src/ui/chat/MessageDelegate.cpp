@@ -187,7 +187,7 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
         L->actions.push_back(a);
         y += sfm.height() + kGap;
         if (expanded) {
-            L->reasoning = std::make_unique<QTextDocument>();
+            L->reasoning = std::make_unique<SafeTextDocument>();
             L->reasoning->setDefaultFont(small);
             L->reasoning->setDocumentMargin(0);
             L->reasoning->setPlainText(m.reasoning);
@@ -210,7 +210,7 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
         if (i < int(old.size()) && old[i].segment == p.segment && old[i].doc) {
             p.doc = std::move(old[i].doc);
         } else {
-            p.doc = std::make_unique<QTextDocument>();
+            p.doc = std::make_unique<SafeTextDocument>();
             if (p.segment.kind == MarkdownSegment::Kind::Code)
                 MarkdownRenderer::renderCode(p.doc.get(), p.segment.text, p.segment.language, mono, pal);
             else
@@ -638,6 +638,9 @@ QWidget* MessageDelegate::createEditor(QWidget* parent, const QStyleOptionViewIt
 {
     auto* browser = new QTextBrowser(parent);
     browser->setObjectName(u"transcriptSelectionEditor"_s);
+    // QTextBrowser would load local files for images and stylesheets: give it a document that
+    // loads nothing.
+    browser->setDocument(new SafeTextDocument(browser));
     browser->setOpenExternalLinks(true);
     browser->setReadOnly(true);
     browser->setFrameShape(QFrame::NoFrame);
@@ -653,8 +656,11 @@ void MessageDelegate::setEditorData(QWidget* editor, const QModelIndex& index) c
     const auto* model = qobject_cast<const TranscriptModel*>(index.model());
     if (!browser || !model || !model->messageAt(index.row()))
         return;
-    browser->document()->setDefaultFont(m_view->font());
-    browser->setMarkdown(model->messageAt(index.row())->content);
+    auto* doc = qobject_cast<SafeTextDocument*>(browser->document());
+    if (!doc)
+        return; // never: createEditor() gave it one; a plain document would load what the reply names
+    doc->setDefaultFont(m_view->font());
+    doc->setSafeMarkdown(model->messageAt(index.row())->content);
 }
 
 void MessageDelegate::updateEditorGeometry(QWidget* editor, const QStyleOptionViewItem& option,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "MarkdownRenderer.h"
+#include "SafeTextDocument.h"
 
 #include <QHash>
 #include <QSet>
@@ -48,7 +49,7 @@ public:
     struct Part
     {
         MarkdownSegment segment;
-        std::unique_ptr<QTextDocument> doc;
+        std::unique_ptr<SafeTextDocument> doc;
         QRect rect;    // whole part incl. code header, relative to the row
         QPoint docPos; // where the document is drawn, relative to the row
     };
@@ -62,7 +63,7 @@ public:
         QRect headerRect;
         QString who;
         QString headerDetail;
-        std::unique_ptr<QTextDocument> reasoning; // only when expanded
+        std::unique_ptr<SafeTextDocument> reasoning; // only when expanded
         QRect reasoningRect;
         QString reasoningLine;
         std::vector<Part> parts;
