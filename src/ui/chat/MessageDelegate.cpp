@@ -4,13 +4,13 @@
 
 #include "common/Format.h"
 
+#include "ReplyLinkOpener.h"
 #include "TranscriptModel.h"
 #include "chat/ChatSession.h"
 
 #include <QAbstractItemView>
 #include <QAbstractTextDocumentLayout>
 #include <QClipboard>
-#include <QDesktopServices>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHelpEvent>
@@ -588,7 +588,8 @@ bool MessageDelegate::editorEvent(QEvent* event, QAbstractItemModel*, const QSty
             continue;
         const QString href = p.doc->documentLayout()->anchorAt(QPointF(pos - p.docPos));
         if (!href.isEmpty()) {
-            QDesktopServices::openUrl(QUrl(href));
+            // A reply's link opens only after the user saw its target, and only for web/e-mail.
+            ReplyLinkOpener::request(m_view, href);
             return true;
         }
     }
@@ -638,10 +639,13 @@ QWidget* MessageDelegate::createEditor(QWidget* parent, const QStyleOptionViewIt
 {
     auto* browser = new QTextBrowser(parent);
     browser->setObjectName(u"transcriptSelectionEditor"_s);
-    // QTextBrowser would load local files for images and stylesheets: give it a document that
-    // loads nothing.
+    // QTextBrowser would load local files for images and stylesheets and follow links by itself:
+    // give it a document that loads nothing, and route links through the same check as the row.
     browser->setDocument(new SafeTextDocument(browser));
-    browser->setOpenExternalLinks(true);
+    browser->setOpenLinks(false);
+    browser->setOpenExternalLinks(false);
+    connect(browser, &QTextBrowser::anchorClicked, browser,
+            [this](const QUrl& url) { ReplyLinkOpener::request(m_view, url.toString()); });
     browser->setReadOnly(true);
     browser->setFrameShape(QFrame::NoFrame);
     browser->setTextInteractionFlags(Qt::TextBrowserInteraction | Qt::TextSelectableByKeyboard);
