@@ -14,6 +14,7 @@
 #include "storage/Settings.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -51,6 +52,7 @@ private slots:
     void helpNeedsNoDisplay();
     void sigintMidStreamKeepsPartial();
     void diskFullExitsOneAndKeepsWhatFits();
+    void damagedDatabaseIsMovedAsideAndNamedOnStderr();
 
 private:
     QProcessEnvironment envWithKey(const QString& key) const;
@@ -449,6 +451,34 @@ void TestAskCommand::diskFullExitsOneAndKeepsWhatFits()
     QVERIFY2(!reply.content.isEmpty(), "what fits is stored, not 0 characters");
     QVERIFY(out.startsWith(reply.content));
     QVERIFY(reply.content.size() + 1 < out.size());
+}
+
+// A database file that is not one (random bytes): --ask moves it aside, says where on stderr, and
+// answers on a fresh database. Nothing is deleted.
+void TestAskCommand::damagedDatabaseIsMovedAsideAndNamedOnStderr()
+{
+    QVERIFY(QDir().mkpath(QFileInfo(m_ask->databasePath()).absolutePath()));
+    QByteArray garbage(32 * 1024, '\0');
+    for (int i = 0; i < garbage.size(); ++i)
+        garbage[i] = char((i * 2654435761u) >> 11);
+    {
+        QFile f(m_ask->databasePath());
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(garbage);
+    }
+    const AskResult r = m_ask->run({u"--ask"_s, u"Still there? [[tokens=8]]"_s}, envWithKey(sim::fullKey()));
+    QVERIFY2(r.finished, r.err.constData());
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(r.exitCode == 0, qPrintable(err));
+    QVERIFY(!r.out.isEmpty());
+    const QDir dir = QFileInfo(m_ask->databasePath()).dir();
+    const QStringList moved = dir.entryList({u"anyrouter.sqlite.corrupt-*"_s}, QDir::Files);
+    QVERIFY2(moved.size() == 1, qPrintable(dir.entryList(QDir::Files).join(u", "_s)));
+    QVERIFY2(err.contains(QDir::toNativeSeparators(dir.filePath(moved.constFirst()))), qPrintable(err));
+    QFile f(dir.filePath(moved.constFirst()));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), garbage);
+    QCOMPARE(stored(u"env"_s).messages.size(), 2); // the turn is in the fresh database
 }
 
 QTEST_GUILESS_MAIN(TestAskCommand)

@@ -71,6 +71,7 @@ private slots:
     void failedSendKeepsTheText();
     void replyTheDiskCannotKeepStaysVisibleAndCanBeSavedElsewhere();
     void promptTheDiskCannotKeepStaysInTheComposer();
+    void damagedDatabaseMovedAsideIsShown();
     void draftSurvivesSwitchingConversations();
     void exportAndImportRoundTrip();
     void copyLastReplyShortcut();
@@ -639,6 +640,31 @@ void TestChatPage::promptTheDiskCannotKeepStaysInTheComposer()
     QVERIFY2(error.contains(QDir::toNativeSeparators(ctx->database()->filePath())), qPrintable(error));
     QVERIFY(page->composer()->errorLabel()->isVisible());
     QCOMPARE(m_sim.server()->requestCount(u"/chat/completions"_s), requests);
+}
+
+// The database was not a database at start-up: the page says where the file went.
+void TestChatPage::damagedDatabaseMovedAsideIsShown()
+{
+    const QString path = m_dir.filePath(u"damaged%1.sqlite"_s.arg(++m_counter));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("definitely not SQLite\n").repeated(500));
+    }
+    AppContext::Options opts;
+    opts.databasePath = path;
+    opts.secretStore = std::make_unique<MemorySecretStore>();
+    AppContext ctx(std::move(opts));
+    QString error;
+    QVERIFY2(ctx.open(&error), qPrintable(error));
+    auto page = makePage(&ctx);
+    QVERIFY(page->noticeBar()->isVisible());
+    const QString notice = page->noticeLabel()->text();
+    const QStringList moved = QDir(m_dir.path()).entryList({QFileInfo(path).fileName() + u".corrupt-*"_s});
+    QCOMPARE(moved.size(), 1);
+    QVERIFY2(notice.contains(QDir::toNativeSeparators(m_dir.filePath(moved.constFirst()))),
+             qPrintable(notice));
+    QVERIFY(!page->saveReplyButton()->isVisible());
 }
 
 void TestChatPage::draftSurvivesSwitchingConversations()

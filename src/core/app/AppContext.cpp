@@ -10,9 +10,14 @@
 #include "storage/UsageLedger.h"
 #include "storage/WorkspaceStore.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QLockFile>
 #include <QNetworkAccessManager>
+#include <QPointer>
 #include <QStandardPaths>
+#include <QThread>
 
 namespace anyrouter {
 
@@ -20,7 +25,7 @@ AppContext::AppContext(Options options, QObject* parent)
     : QObject(parent),
       m_dbPath(options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath),
       m_nam(new QNetworkAccessManager(this)), m_settings(std::make_unique<Settings>()),
-      m_maxPageCount(options.maxPageCount)
+      m_quickCheckLimit(options.quickCheckLimitBytes), m_maxPageCount(options.maxPageCount)
 {
     if (m_maxPageCount <= 0 &&
         (qEnvironmentVariableIntValue("ANYROUTER_TESTING") == 1 || QStandardPaths::isTestModeEnabled()))
@@ -37,29 +42,81 @@ AppContext::AppContext(Options options, QObject* parent)
 
 AppContext::~AppContext()
 {
+    if (m_checkThread) {
+        // Reads only; at quit it is let finish rather than killed mid-read (it owns a connection).
+        m_checkThread->wait();
+        delete m_checkThread;
+        m_checkThread = nullptr;
+    }
     delete m_workspaces; // before the stores it uses
     m_workspaces = nullptr;
 }
 
 bool AppContext::open(QString* error)
 {
+    // QLockFile notices a lock left by a dead process (same host, pid gone) and takes it over, so a
+    // crash never blocks recovery on the next start. Taken before the file is opened: only the first
+    // instance may move a damaged file aside (a second one, e.g. --ask beside the window, must not
+    // pull the file from under the first).
+    QDir().mkpath(QFileInfo(m_dbPath).absolutePath());
+    m_instanceLock = std::make_unique<QLockFile>(m_dbPath + QStringLiteral(".lock"));
+    m_primary = m_instanceLock->tryLock(0);
     m_db = std::make_unique<Database>(m_dbPath);
+    m_db->setCorruptFilePolicy(m_primary ? Database::CorruptFilePolicy::MoveAside
+                                         : Database::CorruptFilePolicy::Refuse);
+    m_db->setQuickCheckLimitBytes(m_quickCheckLimit);
     m_db->setMaxPageCount(m_maxPageCount);
     if (!m_db->open(error))
         return false;
+    m_databaseNotice = m_db->movedAsideNotice();
     m_conversations = std::make_unique<ConversationStore>(*m_db);
     m_ledger = std::make_unique<UsageLedger>(*m_db);
     m_catalogCache = std::make_unique<CatalogCache>(*m_db);
     m_balanceHistory = std::make_unique<BalanceHistory>(*m_db);
     m_workspaceStore = std::make_unique<WorkspaceStore>(*m_db);
-    // QLockFile notices a lock left by a dead process (same host, pid gone) and takes it over, so a
-    // crash never blocks recovery on the next start.
-    m_instanceLock = std::make_unique<QLockFile>(m_dbPath + QStringLiteral(".lock"));
-    m_primary = m_instanceLock->tryLock(0);
     if (m_primary)
         m_recovered = m_conversations->recoverInterrupted();
     m_workspaces = new WorkspaceManager(m_nam, m_workspaceStore.get(), m_secrets.get(), this);
+    if (m_db->integrityCheckDeferred() && m_primary)
+        startBackgroundCheck();
     return true;
+}
+
+void AppContext::startBackgroundCheck()
+{
+    const QString path = m_dbPath;
+    QPointer<AppContext> self(this);
+    m_checkThread = QThread::create([path, self] {
+        const QString problem = Database::quickCheck(path); // its own connection, on this thread
+        // Noted here, not in the queued call: the app may be quitting (--ask done) and drop that.
+        if (!problem.isEmpty())
+            Database::markDamaged(path, problem);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [path, self, problem] {
+                if (!self)
+                    return;
+                if (self->m_checkThread) {
+                    self->m_checkThread->wait();
+                    delete self->m_checkThread;
+                    self->m_checkThread = nullptr;
+                }
+                if (!problem.isEmpty()) {
+                    const QString message =
+                        QCoreApplication::translate(
+                            "AppContext",
+                            "The database %1 is damaged (%2). It will be moved aside and a new one "
+                            "started the next time AnyRouter Desktop starts; until then some "
+                            "conversations may not open or save.")
+                            .arg(QDir::toNativeSeparators(path), problem);
+                    self->m_databaseNotice = message;
+                    emit self->databaseDamaged(message);
+                }
+                emit self->databaseCheckFinished();
+            },
+            Qt::QueuedConnection);
+    });
+    m_checkThread->start(QThread::LowPriority);
 }
 
 } // namespace anyrouter

@@ -490,7 +490,7 @@ bool ConversationExporter::importInto(Database& db, ConversationStore& store, co
                             .arg(i + 1));
     }
     if (!db.transaction())
-        return fail(tr("Could not start writing to the local database."));
+        return fail(tr("%1 Nothing was imported.").arg(db.writeErrorText(db.lastTransactionError())));
     auto rollback = [&db, &fail](const QString& message) {
         db.rollback();
         qCWarning(lcExport) << "import rolled back:" << message;
@@ -501,8 +501,7 @@ bool ConversationExporter::importInto(Database& db, ConversationStore& store, co
     c.id = 0;
     c.workspaceId = workspaceId;
     if (!store.createConversation(c))
-        return rollback(
-            tr("Could not save the imported conversation (is the disk full?). Nothing was imported."));
+        return rollback(tr("%1 Nothing was imported.").arg(store.lastErrorText()));
 
     QList<qint64> newIds(imported.messages.size(), 0);
     for (int i = 0; i < imported.messages.size(); ++i) {
@@ -520,8 +519,8 @@ bool ConversationExporter::importInto(Database& db, ConversationStore& store, co
         }
         if (!store.insertMessage(m))
             return rollback(
-                tr("Could not save message %1 of the imported conversation. Nothing was imported.")
-                    .arg(i + 1));
+                tr("%1 It failed at message %2 of the imported conversation. Nothing was imported.")
+                    .arg(store.lastErrorText(), QString::number(i + 1)));
         newIds[i] = m.id;
     }
     // Each inserted message touched updated_at; the conversation keeps its own history instead.
@@ -532,9 +531,9 @@ bool ConversationExporter::importInto(Database& db, ConversationStore& store, co
     }
     if (!db.commit()) {
         // The outermost commit rolls itself back; a failed savepoint release needs it done here.
+        const QString cause = db.writeErrorText(db.lastTransactionError());
         db.rollback();
-        return fail(
-            tr("Could not save the imported conversation (is the disk full?). Nothing was imported."));
+        return fail(tr("%1 Nothing was imported.").arg(cause));
     }
     if (newConversationId)
         *newConversationId = c.id;

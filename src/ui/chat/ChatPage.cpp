@@ -279,6 +279,10 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
         m_unsavedReplyText = reply.content;
         showNotice(error, !reply.content.isEmpty());
     });
+    connect(m_context, &AppContext::databaseDamaged, this,
+            [this](const QString& message) { showNotice(message, false); });
+    if (!m_context->databaseNotice().isEmpty())
+        showNotice(m_context->databaseNotice(), false);
 
     connect(ws, &WorkspaceManager::currentChanged, this, &ChatPage::onWorkspaceChanged);
     // "Set as workspace default" (Models page) or the workspace editor changed the default model.

@@ -46,6 +46,7 @@ private slots:
     void diskFullMidReplyKeepsWhatWasSavedAndSaysSo();
     void diskFullBeforeFirstSaveStillStoresWhatFits();
     void diskFullForThePromptSendsNothingAndSaysSo();
+    void damagedDatabaseIsNotCalledAFullDisk();
 
 private:
     Message waitForReply(ChatSession& s);
@@ -528,6 +529,49 @@ void TestChatSession::diskFullForThePromptSendsNothingAndSaysSo()
     QTest::qWait(50);
     QCOMPARE(m_sim.server()->requestCount(u"/chat/completions"_s), requests); // nothing went out
     QVERIFY(!session.isStreaming());
+}
+
+// Garbage over the messages table's root page of a database opened without its check (as a large
+// file is, until the background check ends): sending says the file is damaged, not that the disk is
+// full.
+void TestChatSession::damagedDatabaseIsNotCalledAFullDisk()
+{
+    const QString file = m_db->filePath();
+    int root = 0;
+    int pageSize = 0;
+    {
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec(u"SELECT rootpage FROM sqlite_master WHERE name = 'messages'"_s) && q.next());
+        root = q.value(0).toInt();
+        QVERIFY(q.exec(u"PRAGMA page_size"_s) && q.next());
+        pageSize = q.value(0).toInt();
+    }
+    m_ledger.reset();
+    m_store.reset();
+    m_db.reset(); // closed: the WAL is folded into the file
+    {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(qint64(root - 1) * pageSize));
+        f.write(QByteArray(pageSize, '\x3C'));
+    }
+    m_db = std::make_unique<Database>(file);
+    m_db->setQuickCheckLimitBytes(0); // the check is left to a background thread
+    QString openError;
+    QVERIFY2(m_db->open(&openError), qPrintable(openError));
+    m_store = std::make_unique<ConversationStore>(*m_db);
+    m_ledger = std::make_unique<UsageLedger>(*m_db);
+
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setDefaultModel(u"openai/gpt-5.4-mini"_s);
+    QString error;
+    QVERIFY(!session.send(u"Hello"_s, &error));
+    QVERIFY2(error.contains(u"damaged"_s), qPrintable(error));
+    QVERIFY2(!error.contains(u"disk"_s), qPrintable(error));
+    QVERIFY2(error.contains(QDir::toNativeSeparators(file)), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)
