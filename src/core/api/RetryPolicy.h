@@ -18,7 +18,9 @@ struct RetryPolicy
 
     static RetryPolicy none() { return RetryPolicy{1, 0, 0, 0, 0}; }
     // Delay before attempt number `attempt + 1` (attempt counts from 0 for the first try), or
-    // nullopt when no further attempt should be made. jitterSample is in [0, 1).
+    // nullopt when no further attempt should be made. jitterSample is in [0, 1) (clamped).
+    // A Retry-After is honoured but never shortens the backoff (no retry at once, even on
+    // "Retry-After: 0"); a negative one counts as absent; one over maxRetryAfterMs: no retry.
     std::optional<qint64> delayBeforeRetry(int attempt, std::optional<int> retryAfterSeconds,
                                            double jitterSample) const;
 };
