@@ -1,6 +1,7 @@
 // The app shell against the simulator: the Demo workspace shows live figures (connection, model
 // count, credit balance, provider health, rate limit); the Environment workspace is never stored;
-// a rejected key says so in plain words; Ctrl+<n> switches workspaces.
+// a rejected key says so in plain words; Ctrl+<n> switches workspaces; a failing gateway shows one
+// status line with the retry plan, which Stop retrying ends.
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -22,6 +23,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace anyrouter;
 using namespace Qt::StringLiterals;
@@ -37,6 +39,7 @@ private slots:
     void rejectedKeyIsExplained();
     void ctrlDigitSwitchesWorkspace();
     void chatIsTheDefaultPageAndPagesAreKeyboardReachable();
+    void outageIsOneCancellableStatusLine();
 
 private:
     std::unique_ptr<AppContext> makeContext();
@@ -187,6 +190,43 @@ void TestMainWindow::chatIsTheDefaultPageAndPagesAreKeyboardReachable()
     QTest::keyClick(w.navigation(), Qt::Key_Down);
     QCOMPARE(w.currentPage(), MainWindow::Page::Overview);
     QCOMPARE(w.navigation()->accessibleName(), u"Pages"_s);
+}
+
+void TestMainWindow::outageIsOneCancellableStatusLine()
+{
+    // Every request of this workspace gets a 503: the start-up requests (models, credits, health…)
+    // all retry. The status bar shows one line for them, with the plan, not one per request.
+    auto ctx = makeContext();
+    Workspace failing = demoWorkspace();
+    failing.id = u"failing"_s;
+    failing.name = u"Failing"_s;
+    failing.kind = Workspace::Kind::Environment;
+    ctx->workspaces()->addEphemeral(failing, u"sk-ar-v1-sim-fault-503"_s);
+    MainWindow w(ctx.get());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(ctx->workspaces()->select(u"failing"_s));
+
+    QLabel* line = w.retryStatusLabel();
+    QVERIFY(line);
+    QTRY_VERIFY_WITH_TIMEOUT(line->isVisible() && line->text().contains(u"retrying"_s), 10000);
+    QVERIFY2(line->text().startsWith(u"The gateway is failing (HTTP 503) — retrying"_s),
+             qPrintable(line->text()));
+    QVERIFY2(line->text().contains(u"of 5)"_s), qPrintable(line->text()));
+    const auto labels = w.statusBar()->findChildren<QLabel*>();
+    QCOMPARE(std::count_if(labels.begin(), labels.end(),
+                           [](QLabel* l) { return l->isVisible() && l->text().contains(u"retrying"_s); }),
+             1);
+    QVERIFY(!line->text().contains(u"%"_s));
+
+    QToolButton* stop = w.stopRetryingButton();
+    QVERIFY(stop->isVisible());
+    stop->click();
+    // Waiting requests give up at once; one already in flight makes no further attempt.
+    QTRY_VERIFY_WITH_TIMEOUT(!line->isVisible(), 10000);
+    QVERIFY(!stop->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(w.overviewPage()->connectionText().contains(u"503"_s), 10000);
+    QVERIFY(!ctx->workspaces()->client()->retryPlan().active);
 }
 
 QTEST_MAIN(TestMainWindow)

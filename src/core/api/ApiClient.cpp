@@ -3,9 +3,12 @@
 #include "domain/Workspace.h"
 
 #include <QHostAddress>
+#include <QIODevice>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace anyrouter {
 
@@ -143,7 +146,7 @@ std::optional<ApiError> ApiClient::transportRefusal() const
     if (host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0 || QHostAddress(host).isLoopback())
         return std::nullopt;
     return ApiError(
-        ApiError::Category::InvalidRequest,
+        ApiError::Category::InsecureTransport,
         tr("Refusing to send the API key unencrypted to %1 (plain http://). Use https://, or allow "
            "unencrypted HTTP for this host in the workspace settings.")
             .arg(host));
@@ -164,16 +167,60 @@ void ApiClient::captureRateLimit(const QNetworkReply* reply)
     emit rateLimitChanged(m_rateLimit);
 }
 
-ApiReply* ApiClient::get(const QString& path, KeyRole role, const QUrlQuery& query)
+ApiReply* ApiClient::newReply()
 {
     auto* r = new ApiReply(this);
+    connect(r, &ApiReply::finished, this, [this, r] {
+        const auto before = m_retrying.size();
+        m_retrying.removeIf([r](const Retrying& x) { return x.reply == r; });
+        if (m_retrying.size() != before)
+            updateRetryPlan();
+    });
+    return r;
+}
+
+void ApiClient::updateRetryPlan()
+{
+    RetryPlan plan;
+    plan.active = !m_retrying.isEmpty();
+    plan.maxAttempts = m_retry.maxAttempts;
+    plan.requests = int(m_retrying.size());
+    for (const Retrying& x : std::as_const(m_retrying)) {
+        plan.nextAttempt = qMax(plan.nextAttempt, x.nextAttempt);
+        if (x.retryAtMs > 0 && (plan.retryAtMs == 0 || x.retryAtMs < plan.retryAtMs))
+            plan.retryAtMs = x.retryAtMs;
+    }
+    if (plan.active) {
+        plan.category = m_plan.category;
+        plan.httpStatus = m_plan.httpStatus;
+    }
+    m_plan = plan;
+    emit retryPlanChanged(m_plan);
+}
+
+void ApiClient::cancelRetries()
+{
+    const QList<Retrying> now = m_retrying;
+    for (const Retrying& x : now) {
+        x.reply->m_noMoreRetries = true;
+        if (x.retryAtMs > 0) { // waiting: give up at once with what the last attempt said
+            x.reply->m_error = x.lastError;
+            x.reply->m_current = nullptr;
+            x.reply->finish();
+        }
+    }
+}
+
+ApiReply* ApiClient::get(const QString& path, KeyRole role, const QUrlQuery& query)
+{
+    ApiReply* r = newReply();
     startAttempt(r, "GET", makeRequest(path, role, query), {}, true);
     return r;
 }
 
 ApiReply* ApiClient::send(const QByteArray& verb, const QString& path, KeyRole role, const QJsonObject& body)
 {
-    auto* r = new ApiReply(this);
+    ApiReply* r = newReply();
     QNetworkRequest req = makeRequest(path, role);
     QByteArray payload;
     if (verb != "DELETE" || !body.isEmpty()) {
@@ -235,7 +282,14 @@ void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetwork
             r->m_headers.insert(pair.first.toLower(), pair.second);
 
         ApiError error;
-        if (reply->property("anyrouter_too_large").toBool()) {
+        if (status >= 300 && status < 400) {
+            // Not followed (another origin, or a non-idempotent request): say where it pointed.
+            QUrl target = reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
+            if (target.isEmpty())
+                target = QUrl(QString::fromUtf8(reply->rawHeader("Location")));
+            error =
+                ApiError::redirect(status, req.url().resolved(target).toDisplayString(QUrl::RemoveUserInfo));
+        } else if (reply->property("anyrouter_too_large").toBool()) {
             error = ApiError::badResponse(
                 tr("The response was larger than %1 MB.").arg(m_maxResponseBytes >> 20));
         } else if (reply->error() == QNetworkReply::OperationCanceledError && !r->m_aborting) {
@@ -254,14 +308,34 @@ void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetwork
         qCDebug(lcApi) << verb << req.url().path() << status << (m_clock->nowMs() - started) << "ms";
         redactKeys(error);
 
-        if (error.isError() && retryable && error.isRetryable() &&
+        if (error.isError() && retryable && error.isRetryable() && !r->m_noMoreRetries &&
             error.category() != ApiError::Category::Cancelled) {
             if (const auto delay = m_retry.delayBeforeRetry(r->m_attempts - 1, error.retryAfterSeconds(),
                                                             m_rng.generateDouble())) {
                 qCInfo(lcApi) << "retrying" << req.url().path() << "in" << *delay << "ms after"
                               << ApiError::categoryName(error.category());
                 r->m_current = nullptr;
-                m_clock->schedule(*delay, r, [=, this] { startAttempt(r, verb, req, body, retryable); });
+                // One line per outage: the plan shows every request waiting, not one per failure.
+                auto it = std::find_if(m_retrying.begin(), m_retrying.end(),
+                                       [r](const Retrying& x) { return x.reply == r; });
+                if (it == m_retrying.end())
+                    it = m_retrying.insert(m_retrying.end(), Retrying{r, {}, 0, 0});
+                it->lastError = error;
+                it->retryAtMs = qMax<qint64>(1, m_clock->nowMs() + *delay);
+                it->nextAttempt = r->m_attempts + 1;
+                m_plan.category = error.category();
+                m_plan.httpStatus = error.httpStatus();
+                updateRetryPlan();
+                m_clock->schedule(*delay, r, [=, this] {
+                    if (r->m_done)
+                        return;
+                    for (Retrying& x : m_retrying) {
+                        if (x.reply == r)
+                            x.retryAtMs = 0; // in flight
+                    }
+                    updateRetryPlan();
+                    startAttempt(r, verb, req, body, retryable);
+                });
                 return;
             }
         }

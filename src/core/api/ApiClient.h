@@ -42,6 +42,20 @@ enum class KeyRole
     None
 };
 
+// What the requests now failing and retrying have in common, for one status line per outage (not
+// one per request). Active while any GET is between a failed attempt and its last one; inactive
+// again once every such request has finished, succeeded or given up.
+struct RetryPlan
+{
+    bool active = false;
+    ApiError::Category category = ApiError::Category::None; // of the latest failure
+    int httpStatus = 0;                                     // of the latest failure, 0 if none
+    int nextAttempt = 0;  // the highest attempt number about to be made (2: the first retry)
+    int maxAttempts = 0;  // per request, the first attempt included
+    qint64 retryAtMs = 0; // on the client's clock, the soonest waiting retry; 0: one is in flight
+    int requests = 0;     // requests taking part
+};
+
 // One in-flight request (including its retries). Emits finished() exactly once; then read the
 // result. Deletes itself after finished() has been delivered.
 class ApiReply : public QObject
@@ -72,6 +86,7 @@ private:
     int m_attempts = 0;
     bool m_done = false;
     bool m_aborting = false; // abort() in progress: a cancelled QNetworkReply is the user's, not a timeout
+    bool m_noMoreRetries = false; // ApiClient::cancelRetries(): the attempt in flight is the last
     QPointer<QNetworkReply> m_current;
 };
 
@@ -121,15 +136,32 @@ public:
     QNetworkReply* sendOnce(QNetworkRequest request, const QByteArray& verb, const QByteArray& body) const;
 
     RateLimitInfo rateLimit() const { return m_rateLimit; }
+    RetryPlan retryPlan() const { return m_plan; }
+    // The user's "Stop retrying": every request waiting for a retry finishes now with its last
+    // error, and those in flight make no further attempt. Later requests retry as usual.
+    void cancelRetries();
     // Called by streaming code that drives its own QNetworkReply, so headers are still captured.
     void captureRateLimit(const QNetworkReply* reply);
 
 signals:
     void rateLimitChanged(const anyrouter::RateLimitInfo& info);
+    void retryPlanChanged(const anyrouter::RetryPlan& plan);
 
 private:
     void startAttempt(ApiReply* r, const QByteArray& verb, const QNetworkRequest& req, const QByteArray& body,
                       bool retryable);
+    ApiReply* newReply();
+    void updateRetryPlan();
+
+    struct Retrying
+    {
+        ApiReply* reply = nullptr;
+        ApiError lastError;
+        qint64 retryAtMs = 0; // 0: the retry is in flight
+        int nextAttempt = 0;
+    };
+    QList<Retrying> m_retrying;
+    RetryPlan m_plan;
 
     QNetworkAccessManager* m_nam;
     Clock* m_clock;

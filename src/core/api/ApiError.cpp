@@ -161,6 +161,8 @@ ApiError::Category ApiError::categoryFromStatus(int s)
         return Category::Server;
     if (s >= 400)
         return Category::InvalidRequest;
+    if (s >= 300)
+        return Category::Redirect;
     return Category::None;
 }
 
@@ -243,6 +245,12 @@ ApiError ApiError::fromNetworkError(QNetworkReply::NetworkError code, const QStr
     case QNetworkReply::ContentReSendError: // Qt wanted to resend a body it could not rewind
         e.m_category = Category::ConnectionClosed;
         break;
+    case QNetworkReply::HostNotFoundError:
+        e.m_category = Category::NameResolution;
+        break;
+    case QNetworkReply::SslHandshakeFailedError:
+        e.m_category = Category::Tls;
+        break;
     default:
         e.m_category = Category::Network;
         break;
@@ -254,6 +262,27 @@ ApiError ApiError::fromNetworkError(QNetworkReply::NetworkError code, const QStr
 ApiError ApiError::badResponse(const QString& detail)
 {
     return ApiError(Category::BadResponse, detail);
+}
+
+ApiError ApiError::redirect(int httpStatus, const QString& target)
+{
+    ApiError e(Category::Redirect, target);
+    e.m_httpStatus = httpStatus;
+    return e;
+}
+
+bool ApiError::isUnreachable() const
+{
+    switch (m_category) {
+    case Category::Network:
+    case Category::Timeout:
+    case Category::ConnectionClosed:
+    case Category::NameResolution:
+    case Category::Tls:
+        return true;
+    default:
+        return false;
+    }
 }
 
 void ApiError::redact(const QString& secret)
@@ -317,6 +346,16 @@ QString ApiError::categoryName(Category c)
         return u"bad_response"_s;
     case Category::ConnectionClosed:
         return u"connection_closed"_s;
+    case Category::NameResolution:
+        return u"name_resolution"_s;
+    case Category::Tls:
+        return u"tls"_s;
+    case Category::InsecureTransport:
+        return u"insecure_transport"_s;
+    case Category::StreamCutOff:
+        return u"stream_cut_off"_s;
+    case Category::Redirect:
+        return u"redirect"_s;
     }
     return u"none"_s;
 }
@@ -373,6 +412,30 @@ QString ApiError::userMessage() const
     case Category::ConnectionClosed:
         base = tr("The gateway closed the connection without answering.");
         break;
+    case Category::NameResolution:
+        base = tr("Could not look up the gateway's host name: there is no network, or the workspace's base "
+                  "URL names a host that does not exist.");
+        break;
+    case Category::Tls:
+        base = tr("The secure (TLS) connection to the gateway failed. Check the system clock, any proxy or "
+                  "firewall that inspects HTTPS, and the workspace's base URL.");
+        break;
+    case Category::InsecureTransport:
+        // This app's own refusal: its message says everything (nothing reached any gateway).
+        if (!m_serverMessage.isEmpty())
+            return m_serverMessage;
+        base = tr("Not sent: the API key would travel unencrypted over plain http://.");
+        break;
+    case Category::StreamCutOff:
+        base = tr("The reply stream was cut off before the reply was complete; the text so far is kept.");
+        break;
+    case Category::Redirect: {
+        const QString to = m_serverMessage.isEmpty() ? QString() : tr(" to %1").arg(m_serverMessage);
+        return tr("The gateway answered with a redirect (HTTP %1%2), which this app does not follow with "
+                  "your key. If the gateway moved, set the workspace's base URL to the new address.")
+            .arg(m_httpStatus)
+            .arg(to);
+    }
     }
     QString detail = m_serverMessage;
     if (!m_providerName.isEmpty())

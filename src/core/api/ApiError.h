@@ -41,6 +41,11 @@ public:
         // The connection closed after the request was sent and before any byte of response: the
         // server may have acted on it (a chat POST may have been billed).
         ConnectionClosed,
+        NameResolution,    // the gateway's host name did not resolve (no network, wrong URL): not retried
+        Tls,               // the TLS handshake failed: not retried, it will fail the same way
+        InsecureTransport, // this app refused to send a key over plain http:// (nothing was sent)
+        StreamCutOff,      // a reply stream ended (or broke) before its finish reason
+        Redirect,          // a 3xx this app does not follow with the key
     };
 
     ApiError() = default;
@@ -53,6 +58,8 @@ public:
     static ApiError fromErrorValue(const QJsonValue& error, int httpStatus = 0);
     static ApiError fromNetworkError(QNetworkReply::NetworkError code, const QString& qtMessage);
     static ApiError badResponse(const QString& detail);
+    // A 3xx that was not followed; `target` is where the gateway pointed (may be empty).
+    static ApiError redirect(int httpStatus, const QString& target);
 
     bool isError() const { return m_category != Category::None; }
     Category category() const { return m_category; }
@@ -65,6 +72,8 @@ public:
     void setRetryAfterSeconds(std::optional<int> s) { m_retryAfter = s; }
 
     bool isRetryable() const; // 429 and 5xx (not 501)/upstream/network/timeout — never other 4xx
+    // The gateway could not be reached or did not answer at all (as opposed to answering an error).
+    bool isUnreachable() const;
     // Some OpenAI-compatible proxies echo the key they were sent in their error text; that text is
     // shown, stored and exported, so every occurrence of `secret` is replaced by its masked form
     // (on top of redactSecrets(), which every factory already applies: this catches keys of any

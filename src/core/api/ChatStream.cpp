@@ -63,6 +63,8 @@ void ChatStream::sendAttempt()
     m_httpStatus = 0;
     m_errorBody.clear();
     m_isEventStream = true;
+    m_sniffing = false;
+    m_sniffed.clear();
 
     QNetworkRequest req = m_client->makeRequest(u"/chat/completions"_s, KeyRole::Inference);
     req.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
@@ -72,6 +74,9 @@ void ChatStream::sendAttempt()
     req.setTransferTimeout(m_inactivityMs);
     // Deltas must reach us as they arrive, not when a buffer fills.
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
+    // A redirected prompt is not sent again (the body goes once, see sendOnce()): the 3xx is
+    // reported with its target instead.
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
 
     // Sent once: a prompt the gateway may have received is never repeated behind the user's back.
     QNetworkReply* reply =
@@ -83,6 +88,8 @@ void ChatStream::sendAttempt()
         m_httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray ct = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().toLower();
         m_isEventStream = ct.isEmpty() || ct.contains("event-stream");
+        // No content type: the first bytes tell an event stream from a web page or a JSON body.
+        m_sniffing = ct.isEmpty();
         m_client->captureRateLimit(reply);
         if (m_httpStatus >= 200 && m_httpStatus < 300 && m_state == State::Connecting)
             m_state = State::Streaming;
@@ -104,7 +111,22 @@ void ChatStream::onReadyRead()
             m_errorBody += chunk;
         return;
     }
-    const QByteArray bytes = m_reply->readAll();
+    QByteArray bytes = m_reply->readAll();
+    if (m_sniffing) {
+        m_sniffed += bytes;
+        qsizetype first = 0;
+        while (first < m_sniffed.size() && QChar::isSpace(uchar(m_sniffed.at(first))))
+            ++first;
+        if (first == m_sniffed.size())
+            return; // only white space so far
+        m_sniffing = false;
+        bytes = std::exchange(m_sniffed, {});
+        if (bytes.at(first) == '<' || bytes.at(first) == '{') {
+            m_isEventStream = false;
+            m_errorBody = bytes;
+            return;
+        }
+    }
     const bool ok = m_parser->feed(bytes, [this](const SseEvent& ev) {
         if (!isFinished())
             handleEvent(ev);
@@ -197,7 +219,11 @@ void ChatStream::handleJsonBody(const QByteArray& body)
     const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);
     if (!doc.isObject()) {
         finishWith(State::Failed,
-                   ApiError::badResponse(tr("The reply is neither an event stream nor JSON.")));
+                   ApiError::badResponse(
+                       body.trimmed().startsWith('<')
+                           ? tr("The gateway answered with a web page (HTML) instead of a reply. Check the "
+                                "workspace's base URL (it usually ends in /v1 or /api/v1).")
+                           : tr("The reply is neither an event stream nor JSON.")));
         return;
     }
     const QJsonObject o = doc.object();
@@ -243,6 +269,15 @@ void ChatStream::onFinished()
     if (reply->isOpen()) // closed after a transfer-timeout abort
         m_errorBody += reply->readAll();
 
+    if (m_httpStatus >= 300 && m_httpStatus < 400) {
+        QUrl target = reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
+        if (target.isEmpty())
+            target = QUrl(QString::fromUtf8(reply->rawHeader("Location")));
+        finishWith(State::Failed,
+                   ApiError::redirect(m_httpStatus,
+                                      reply->url().resolved(target).toDisplayString(QUrl::RemoveUserInfo)));
+        return;
+    }
     if (m_httpStatus >= 300) {
         ApiError e =
             ApiError::fromHttp(m_httpStatus, m_errorBody,
@@ -268,9 +303,10 @@ void ChatStream::onFinished()
             reply->error() == QNetworkReply::TimeoutError)
             e = ApiError(ApiError::Category::Timeout,
                          tr("No data from the gateway for %1 s.").arg(m_inactivityMs / 1000));
-        if (m_sawContent || m_sawDone)
+        const bool answered = (m_httpStatus >= 200 && m_httpStatus < 300) || m_sawContent || m_sawDone;
+        if (answered && e.category() != ApiError::Category::Timeout)
             e = ApiError(
-                ApiError::Category::Network,
+                ApiError::Category::StreamCutOff,
                 tr("The connection broke while the reply was streaming (%1).").arg(reply->errorString()));
         else if (e.category() == ApiError::Category::ConnectionClosed)
             e = ApiError(ApiError::Category::ConnectionClosed,
@@ -302,11 +338,14 @@ void ChatStream::onFinished()
         handleJsonBody(m_errorBody);
         return;
     }
-    // [DONE] ends a complete stream. Without it, accept only a stream that got both its finish
-    // reason and its usage chunk; anything less was cut off (the content so far is kept).
-    if (!m_sawDone && (m_finishReason.isEmpty() || m_usage.isEmpty())) {
-        finishWith(State::Failed, ApiError(ApiError::Category::Network,
-                                           tr("The reply stream ended before the reply was complete.")));
+    // [DONE] ends a complete stream; so does a finish reason (the SDKs accept a stream that ends
+    // after it without [DONE] or usage). Without either the reply was cut off; what came is kept.
+    if (!m_sawDone && m_finishReason.isEmpty()) {
+        finishWith(State::Failed,
+                   ApiError(ApiError::Category::StreamCutOff,
+                            m_content.isEmpty() && m_reasoning.isEmpty() && m_generationId.isEmpty()
+                                ? tr("The gateway ended the reply stream without sending anything.")
+                                : tr("The reply stream ended without a finish reason.")));
         return;
     }
     finishWith(State::Completed);

@@ -86,6 +86,8 @@ private:
     State m_state = State::Idle;
     int m_httpStatus = 0;
     bool m_isEventStream = true;
+    bool m_sniffing = false; // no content type: waiting for the first non-blank byte
+    QByteArray m_sniffed;
     bool m_sawDone = false;
     bool m_sawContent = false;
     QByteArray m_errorBody; // non-2xx body, bounded

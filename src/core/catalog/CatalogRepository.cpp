@@ -225,8 +225,7 @@ void CatalogRepository::refresh()
             if (generation != m_generation || workspaceId != m_workspaceId)
                 return; // late answer for a workspace no longer shown
             if (!r.ok()) {
-                m_unreachable = r.error.category() == ApiError::Category::Network ||
-                                r.error.category() == ApiError::Category::Timeout;
+                m_unreachable = r.error.isUnreachable();
                 qCInfo(lcCatalog) << "catalog refresh failed:" << ApiError::categoryName(r.error.category());
                 finishRefresh(true,
                               r.unsupported ? tr("the gateway does not list models") : r.error.userMessage());

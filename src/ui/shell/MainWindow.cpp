@@ -22,7 +22,9 @@
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 
 namespace anyrouter {
 
@@ -159,6 +161,25 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_rateLabel = new QLabel(this);
     m_rateLabel->setAccessibleName(tr("Rate limit"));
     statusBar()->addWidget(m_connectionLabel, 1);
+    // One line per outage, whatever the number of requests retrying; cancellable.
+    m_retryLabel = new QLabel(this);
+    m_retryLabel->setObjectName(u"retryStatus"_s);
+    m_retryLabel->setAccessibleName(tr("Retry status"));
+    m_retryLabel->hide();
+    m_stopRetrying = new QToolButton(this);
+    m_stopRetrying->setObjectName(u"stopRetrying"_s);
+    m_stopRetrying->setText(tr("Stop retrying"));
+    m_stopRetrying->setToolTip(
+        tr("Give up on the requests waiting to be retried; their errors are shown now"));
+    m_stopRetrying->setAutoRaise(true);
+    m_stopRetrying->hide();
+    statusBar()->addWidget(m_retryLabel);
+    statusBar()->addWidget(m_stopRetrying);
+    m_retryTick = new QTimer(this);
+    m_retryTick->setInterval(1000);
+    connect(m_retryTick, &QTimer::timeout, this, &MainWindow::updateRetryLine);
+    connect(m_stopRetrying, &QToolButton::clicked, ws->client(), &ApiClient::cancelRetries);
+    connect(ws->client(), &ApiClient::retryPlanChanged, this, &MainWindow::showRetryPlan);
     m_balanceLabel = new QLabel(this);
     m_balanceLabel->setAccessibleName(tr("Low balance warning"));
     m_balanceLabel->setStyleSheet(u"QLabel { color: #b3261e; font-weight: 600; }"_s);
@@ -238,6 +259,55 @@ void MainWindow::rebuildSelector()
     const int idx = m_selector->findData(ws->current().id);
     if (idx >= 0)
         m_selector->setCurrentIndex(idx);
+}
+
+void MainWindow::showRetryPlan(const RetryPlan& plan)
+{
+    m_retryLabel->setVisible(plan.active);
+    m_stopRetrying->setVisible(plan.active);
+    if (!plan.active) {
+        m_retryTick->stop();
+        m_retryLabel->clear();
+        return;
+    }
+    if (!m_retryTick->isActive())
+        m_retryTick->start();
+    updateRetryLine();
+}
+
+void MainWindow::updateRetryLine()
+{
+    ApiClient* client = m_context->workspaces()->client();
+    const RetryPlan plan = client->retryPlan();
+    if (!plan.active)
+        return;
+    QString what;
+    switch (plan.category) {
+    case ApiError::Category::RateLimited:
+        what = tr("Rate limited by the gateway");
+        break;
+    case ApiError::Category::Upstream:
+    case ApiError::Category::Server:
+        what = plan.httpStatus > 0 ? tr("The gateway is failing (HTTP %1)").arg(plan.httpStatus)
+                                   : tr("The gateway is failing");
+        break;
+    case ApiError::Category::Timeout:
+        what = tr("The gateway is not answering");
+        break;
+    default:
+        what = tr("Gateway unreachable");
+        break;
+    }
+    const QString attempt = QString::number(plan.nextAttempt);
+    const QString of = QString::number(plan.maxAttempts);
+    const qint64 waitMs = plan.retryAtMs - client->clock()->nowMs();
+    if (plan.retryAtMs > 0 && waitMs > 0) {
+        const int secs = int((waitMs + 999) / 1000);
+        m_retryLabel->setText(
+            tr("%1 — retrying in %n s (attempt %2 of %3)", nullptr, secs).arg(what, attempt, of));
+    } else {
+        m_retryLabel->setText(tr("%1 — retrying now (attempt %2 of %3)").arg(what, attempt, of));
+    }
 }
 
 void MainWindow::showRateLimit(const RateLimitInfo& info)

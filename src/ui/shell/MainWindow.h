@@ -1,6 +1,7 @@
 // MainWindow: the application shell — workspace selector in the toolbar, a page list on the left
 // (Chat, the default, Overview, Models and Account) with the pages beside it, and a status bar
-// with the connection state, a low-balance warning and the latest rate-limit figures.
+// with the connection state, one line per outage while requests retry (the plan and a Stop retrying
+// button), a low-balance warning and the latest rate-limit figures.
 #pragma once
 
 #include <QMainWindow>
@@ -9,6 +10,8 @@ class QComboBox;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
+class QTimer;
+class QToolButton;
 
 namespace anyrouter {
 
@@ -18,6 +21,7 @@ class ChatPage;
 class ModelsPage;
 class WorkspaceOverviewPage;
 struct RateLimitInfo;
+struct RetryPlan;
 
 class MainWindow : public QMainWindow
 {
@@ -38,6 +42,9 @@ public:
     ModelsPage* modelsPage() const { return m_models; }
     AccountPage* accountPage() const { return m_account; }
     QLabel* lowBalanceLabel() const { return m_balanceLabel; }
+    // "Gateway unreachable — retrying in 4 s (attempt 2 of 5)"; hidden when nothing retries.
+    QLabel* retryStatusLabel() const { return m_retryLabel; }
+    QToolButton* stopRetryingButton() const { return m_stopRetrying; }
     void showPage(Page page);
     Page currentPage() const;
     QListWidget* navigation() const { return m_nav; }
@@ -49,6 +56,8 @@ protected:
 private:
     void rebuildSelector();
     void showRateLimit(const RateLimitInfo& info);
+    void showRetryPlan(const RetryPlan& plan);
+    void updateRetryLine();
 
     AppContext* m_context;
     QComboBox* m_selector;
@@ -61,6 +70,9 @@ private:
     QLabel* m_connectionLabel;
     QLabel* m_rateLabel;
     QLabel* m_balanceLabel;
+    QLabel* m_retryLabel;
+    QToolButton* m_stopRetrying;
+    QTimer* m_retryTick; // counts the wait down once a second
 };
 
 } // namespace anyrouter

@@ -39,8 +39,15 @@ void LoopbackHttpServer::setResponse(int status, const QByteArray& contentType, 
 void LoopbackHttpServer::serve(QTcpSocket* socket)
 {
     socket->setParent(this);
+    ++m_connections;
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+        if (m_mode == Mode::RespondAtOnce) {
+            socket->readAll();
+            socket->write(m_response);
+            socket->disconnectFromHost();
+            return;
+        }
         QByteArray buffer = socket->property("buffer").toByteArray() + socket->readAll();
         for (;;) {
             const qsizetype end = buffer.indexOf("\r\n\r\n");

@@ -20,6 +20,7 @@ public:
     {
         Respond,           // write the canned response, then close
         CloseAfterRequest, // read the request, close without a byte of response
+        RespondAtOnce,     // write the canned bytes on the first bytes received (e.g. to a TLS hello)
     };
 
     explicit LoopbackHttpServer(QObject* parent = nullptr);
@@ -36,6 +37,7 @@ public:
     void setRawResponse(const QByteArray& raw) { m_response = raw; }
 
     int requestCount() const { return int(m_requestLines.size()); }
+    int connectionCount() const { return m_connections; }
     QList<QByteArray> requestLines() const { return m_requestLines; } // "POST /api/v1/... HTTP/1.1"
 
 signals:
@@ -48,6 +50,7 @@ private:
     Mode m_mode = Mode::Respond;
     QByteArray m_response;
     QList<QByteArray> m_requestLines;
+    int m_connections = 0;
 };
 
 } // namespace anyrouter::test

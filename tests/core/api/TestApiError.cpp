@@ -353,8 +353,9 @@ void TestApiError::networkErrors_data()
     // Closed without an answer: GETs may retry; ChatStream never resends a prompt on it.
     QTest::newRow("closed") << QNetworkReply::RemoteHostClosedError << Cat::ConnectionClosed << true;
     QTest::newRow("resend refused") << QNetworkReply::ContentReSendError << Cat::ConnectionClosed << true;
-    QTest::newRow("host not found") << QNetworkReply::HostNotFoundError << Cat::Network << true;
-    QTest::newRow("tls") << QNetworkReply::SslHandshakeFailedError << Cat::Network << true;
+    // A retry cannot help these: the name will not resolve, the handshake will fail the same way.
+    QTest::newRow("host not found") << QNetworkReply::HostNotFoundError << Cat::NameResolution << false;
+    QTest::newRow("tls") << QNetworkReply::SslHandshakeFailedError << Cat::Tls << false;
     QTest::newRow("timeout") << QNetworkReply::TimeoutError << Cat::Timeout << true;
     QTest::newRow("cancelled") << QNetworkReply::OperationCanceledError << Cat::Cancelled << false;
 }
@@ -380,7 +381,7 @@ void TestApiError::retryAfterParsing_data()
     QTest::newRow("seconds padded") << "  7 "_ba << 7;
     QTest::newRow("fraction rounds up") << "1.2"_ba << 2;
     QTest::newRow("zero") << "0"_ba << 0;
-    QTest::newRow("negative clamps") << "-5"_ba << 0;
+    QTest::newRow("negative is absent") << "-5"_ba << -1; // bogus: the backoff applies (TestRetryAfter)
     QTest::newRow("http date +90s") << "Thu, 01 Jan 2026 00:01:30 GMT"_ba << 90;
     QTest::newRow("http date in the past") << "Wed, 31 Dec 2025 23:00:00 GMT"_ba << 0;
     QTest::newRow("garbage") << "soon"_ba << -1;
@@ -398,10 +399,26 @@ void TestApiError::retryAfterParsing()
 void TestApiError::categoryNamesAreDistinct()
 {
     QSet<QString> names;
-    const Cat all[] = {Cat::None,           Cat::Auth,        Cat::Permission,      Cat::NotFound,
-                       Cat::InvalidRequest, Cat::Conflict,    Cat::RateLimited,     Cat::InsufficientCredits,
-                       Cat::Upstream,       Cat::Server,      Cat::Network,         Cat::Timeout,
-                       Cat::Cancelled,      Cat::BadResponse, Cat::ConnectionClosed};
+    const Cat all[] = {Cat::None,
+                       Cat::Auth,
+                       Cat::Permission,
+                       Cat::NotFound,
+                       Cat::InvalidRequest,
+                       Cat::Conflict,
+                       Cat::RateLimited,
+                       Cat::InsufficientCredits,
+                       Cat::Upstream,
+                       Cat::Server,
+                       Cat::Network,
+                       Cat::Timeout,
+                       Cat::Cancelled,
+                       Cat::BadResponse,
+                       Cat::ConnectionClosed,
+                       Cat::NameResolution,
+                       Cat::Tls,
+                       Cat::InsecureTransport,
+                       Cat::StreamCutOff,
+                       Cat::Redirect};
     for (Cat c : all)
         names.insert(ApiError::categoryName(c));
     QCOMPARE(names.size(), int(std::size(all)));

@@ -91,6 +91,7 @@ private slots:
     void reasoningDeltas();
     void midStreamFaults_data();
     void midStreamFaults();
+    void truncatedAfterFinishReason();
     void faultSelectedByKey();
     void statusFaultsBeforeContent_data();
     void statusFaultsBeforeContent();
@@ -361,11 +362,12 @@ void TestChatStream::midStreamFaults_data()
     QTest::addColumn<QString>("messageHas"); // in userMessage()
     QTest::addColumn<int>("inactivityMs");   // 0: default
 
-    QTest::newRow("drop after 3") << "drop;after=3"_ba << 3 << u"network"_s << QString() << 0;
-    QTest::newRow("drop after 12") << "drop;after=12"_ba << 12 << u"network"_s << QString() << 0;
+    QTest::newRow("drop after 3") << "drop;after=3"_ba << 3 << u"stream_cut_off"_s << u"cut off"_s << 0;
+    QTest::newRow("drop after 12") << "drop;after=12"_ba << 12 << u"stream_cut_off"_s << u"cut off"_s << 0;
     QTest::newRow("stall after 3") << "stall;after=3"_ba << 3 << u"timeout"_s << QString() << 400;
-    QTest::newRow("truncate after the last chunk") << "truncate"_ba << -1 << u"network"_s << QString() << 0;
-    QTest::newRow("truncate after 4") << "truncate;after=4"_ba << 4 << u"network"_s << QString() << 0;
+    // (A stream truncated after its finish reason is complete: truncatedAfterFinishReason().)
+    QTest::newRow("truncate after 4")
+        << "truncate;after=4"_ba << 4 << u"stream_cut_off"_s << u"without a finish reason"_s << 0;
     QTest::newRow("error-event after 3")
         << "error-event;after=3"_ba << 3 << u"upstream"_s << u"Upstream provider returned 503"_s << 0;
     QTest::newRow("malformed-json after 3")
@@ -414,6 +416,25 @@ void TestChatStream::midStreamFaults()
     // Content had been delivered: never retried.
     QCOMPARE(m_sim->requestCount(u"/chat/completions"_s), 2); // the reference + this stream
     QCOMPARE(rec.deltasAfterFinish, 0);
+}
+
+void TestChatStream::truncatedAfterFinishReason()
+{
+    // The last chunk carries finish_reason, then the server closes: no usage chunk, no [DONE]. The
+    // SDKs treat that as a complete reply, and so does the stream (the text is all there).
+    const ChatRequest req = request(u"Tell me about faults [[tokens=40]]"_s);
+    const QString full = contentOf(referenceReply(req));
+    QVERIFY(!full.isEmpty());
+    auto client = makeClient();
+    client->setExtraHeaders({{"X-Sim-Fault", "truncate"}});
+    ChatStream stream(client.get(), req);
+    QSignalSpy finished(&stream, &ChatStream::finished);
+    stream.start();
+    QVERIFY(finished.wait(20000));
+    QVERIFY2(stream.state() == ChatStream::State::Completed, qPrintable(stream.error().userMessage()));
+    QCOMPARE(stream.content(), full);
+    QCOMPARE(stream.finishReason(), u"stop"_s);
+    QVERIFY(stream.usage().isEmpty());
 }
 
 void TestChatStream::faultSelectedByKey()

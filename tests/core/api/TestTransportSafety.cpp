@@ -77,7 +77,7 @@ void TestTransportSafety::refusedRequestNeverConnects()
     ApiReply* reply = client.get(u"/models"_s, KeyRole::Inference);
     QSignalSpy finished(reply, &ApiReply::finished);
     QVERIFY(finished.wait(5000));
-    QCOMPARE(reply->error().category(), ApiError::Category::InvalidRequest);
+    QCOMPARE(reply->error().category(), ApiError::Category::InsecureTransport);
     QCOMPARE(reply->attempts(), 0);
     QVERIFY(reply->error().userMessage().contains(u"gateway.invalid"_s));
 }
