@@ -58,7 +58,7 @@ inline QList<Expectation> expectations()
         // Item 10: no finish reason: incomplete, "the stream was cut off", not "Could not reach".
         {u"no-finish"_s, E::Incomplete, 1, false, {}, cutOff},
         // Item 4: one POST, then an error the user can Retry.
-        {u"drop-before-headers"_s, E::Error, 1, false, u"network"_s, {}, {}, true},
+        {u"drop-before-headers"_s, E::Error, 1, false, {}, {}, {}, true},
         // The gateway answered (200): resending would bill the prompt again.
         {u"drop-after-role"_s, E::Error, 1, false, {}, broke},
         {u"drop-mid-content"_s, E::Incomplete, 1, false, {}, broke},

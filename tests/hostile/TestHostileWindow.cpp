@@ -16,11 +16,14 @@
 #include "storage/ConversationStore.h"
 #include "storage/SecretStore.h"
 
+#include <QImage>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocument>
 
 #include <atomic>
 #include <thread>
@@ -89,6 +92,7 @@ private slots:
     void init();
     void replyRowEndsInTheRightState_data();
     void replyRowEndsInTheRightState();
+    void tripwireSeesQtLoadingAnImage();
     void imageInAReplyIsNeverLoaded_data();
     void imageInAReplyIsNeverLoaded();
 
@@ -217,6 +221,23 @@ void TestHostileWindow::replyRowEndsInTheRightState()
         QVERIFY2(row->errorText.contains(errorWord, Qt::CaseInsensitive), qPrintable(why));
     QVERIFY2(leakedKeyFragment(row->errorText).isEmpty(), qPrintable(why));
     QCOMPARE(m_server.chatPosts(caseName), 1); // an error with Retry, not a silent resend
+}
+
+void TestHostileWindow::tripwireSeesQtLoadingAnImage()
+{
+    // Control: the tripwire notices a reader, and a plain QTextDocument laying out the same Markdown
+    // does open the file (Qt's default resource loading) -- so the window test below can fail.
+    const QString fifo = m_dir.filePath(u"control%1.png"_s.arg(++m_counter));
+    FifoTripwire tripwire(fifo);
+    QVERIFY(tripwire.isValid());
+    QTextDocument doc;
+    doc.setMarkdown(u"Look: ![z]("_s + fifo + u")"_s);
+    doc.setTextWidth(400);
+    QImage canvas(400, 200, QImage::Format_ARGB32);
+    QPainter painter(&canvas);
+    doc.drawContents(&painter);
+    QVERIFY(doc.size().height() > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(tripwire.opens() > 0, 2000);
 }
 
 void TestHostileWindow::imageInAReplyIsNeverLoaded_data()

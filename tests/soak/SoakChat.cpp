@@ -130,7 +130,8 @@ int main(int argc, char** argv)
                      [&streamed](qint64, const QString& d) { streamed += d; });
 
     QStringList violations;
-    QHash<QString, int> endings; // "case -> status" tallies for the report
+    QHash<QString, int> violationKinds; // "case: what" -> turns, for the summary
+    QHash<QString, int> endings;        // "case -> status" tallies for the report
     QList<QPair<int, qint64>> samples;
     QElapsedTimer clock;
     clock.start();
@@ -157,6 +158,7 @@ int main(int argc, char** argv)
         if (turn % 10 == 1)
             session.open(0); // a new conversation every 10 turns: requests stay small
         client.setBaseUrl(server.baseUrl(c));
+        server.resetCounts(); // the server's request log is the test's memory, not the app's
         const QString prompt = u"Soak turn %1 (%2)"_s.arg(turn).arg(c);
         streamed.clear();
 
@@ -180,7 +182,10 @@ int main(int argc, char** argv)
             loop.exec();
         QObject::disconnect(conn);
 
-        auto bad = [&](const QString& what) { violations << u"turn %1 (%2): %3"_s.arg(turn).arg(c, what); };
+        auto bad = [&](const QString& what) {
+            violations << u"turn %1 (%2): %3"_s.arg(turn).arg(c, what);
+            violationKinds[c + u": "_s + what.left(48)]++;
+        };
         if (!finished) {
             bad(u"no end within 20 s"_s);
             session.stop();
@@ -267,6 +272,10 @@ int main(int argc, char** argv)
     else if (rssEnd - rssAfterWarmup > maxGrowthKb)
         violations << u"memory grew by %1 KiB after warm-up (bound %2 KiB)"_s.arg(rssEnd - rssAfterWarmup)
                           .arg(maxGrowthKb);
+    QStringList kinds = violationKinds.keys();
+    kinds.sort();
+    for (const QString& k : std::as_const(kinds))
+        out(u"violations of a kind: %1 x %2..."_s.arg(violationKinds.value(k)).arg(k));
     for (qsizetype i = 0; i < violations.size() && i < 25; ++i)
         out(u"VIOLATION "_s + violations[i]);
     if (violations.size() > 25)
