@@ -297,6 +297,13 @@ void ChatStream::onFinished()
         finishWith(State::Failed, e);
         return;
     }
+    if (reply->error() != QNetworkReply::NoError && m_isEventStream &&
+        (m_sawDone || !m_finishReason.isEmpty())) {
+        // The reply was whole (its finish reason or [DONE] had arrived): how the connection ended
+        // after that — reset, closed mid-chunk, idle until the timeout — does not make it incomplete.
+        finishWith(State::Completed);
+        return;
+    }
     if (reply->error() != QNetworkReply::NoError && reply->error() != QNetworkReply::OperationCanceledError) {
         ApiError e = ApiError::fromNetworkError(reply->error(), reply->errorString());
         if (reply->error() == QNetworkReply::OperationCanceledError ||

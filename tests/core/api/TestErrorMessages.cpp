@@ -92,6 +92,16 @@ void TestErrorMessages::streamEndings_data()
         << u"http"_s << Mode::Respond
         << "HTTP/1.1 200 OK\r\n" + sse + "Transfer-Encoding: chunked\r\n\r\n" + chunked(hel) << false
         << u"stream_cut_off"_s << u"cut off"_s << u"Hel"_s << 1;
+    QTest::newRow("[DONE], then the connection breaks")
+        << u"http"_s << Mode::Respond
+        << "HTTP/1.1 200 OK\r\n" + sse + "Transfer-Encoding: chunked\r\n\r\n" +
+               chunked(hel + contentEvent("lo", "stop") + "data: [DONE]\n\n")
+        << true << QString() << QString() << u"Hello"_s << 1;
+    QTest::newRow("finish reason, then the connection breaks")
+        << u"http"_s << Mode::Respond
+        << "HTTP/1.1 200 OK\r\n" + sse + "Transfer-Encoding: chunked\r\n\r\n" +
+               chunked(hel + contentEvent("lo", "stop"))
+        << true << QString() << QString() << u"Hello"_s << 1;
     QTest::newRow("ends without a finish reason")
         << u"http"_s << Mode::Respond << response(200, sse, hel + contentEvent("lo")) << false
         << u"stream_cut_off"_s << u"without a finish reason"_s << u"Hello"_s << 1;
