@@ -1,8 +1,9 @@
 #!/bin/sh
-# Runs every libFuzzer target of a fuzz build for a bounded time, one after the other, starting
-# from the committed seed corpus and dictionary of each. Fails (exit 1) when any target crashes,
-# hits a sanitizer report, a property violation ("==FUZZ PROPERTY VIOLATED=="), a timeout or the
-# memory limit; prints the executions per target either way.
+# Runs every libFuzzer target of a fuzz build for a bounded time (as many at once as there are
+# cores; ANYROUTER_FUZZ_JOBS overrides), starting from the committed seed corpus and dictionary of
+# each. Fails (exit 1) when any target crashes, hits a sanitizer report, a property violation
+# ("==FUZZ PROPERTY VIOLATED=="), a timeout or the memory limit; prints the executions per target
+# either way.
 #
 #   tests/fuzz/run-fuzzers.sh BUILD_DIR SECONDS [TARGET...]
 #     BUILD_DIR  a build configured with the 'fuzz' preset (e.g. build/fuzz)
@@ -34,31 +35,26 @@ symbolizer=$(command -v llvm-symbolizer || command -v llvm-symbolizer-14 || echo
 export QT_QPA_PLATFORM=offscreen
 export QT_LOGGING_RULES='*.debug=false;*.warning=false'
 
-failed=""
-summary=""
-for t in $targets; do
+# One target: fuzz it, then write "ok ..." or "FAILED ..." to $work/$t.result.
+run_one() {
+    t=$1
     exe=$build/tests/fuzz/fuzz_$t
     if [ ! -x "$exe" ]; then
-        echo "run-fuzzers: $exe missing (cmake --build --preset fuzz)" >&2
-        failed="$failed $t"
-        continue
+        echo "FAILED fuzz_$t: $exe missing (cmake --build --preset fuzz)" >"$work/$t.result"
+        return
     fi
+    rm -f "$artifacts/$t-"*
     mkdir -p "$work/$t"
     cp "$here/corpus/$t/"* "$work/$t/" 2>/dev/null
     timeout=5
-    maxlen=8192
+    maxlen=4096
     if [ "$t" = markdown ]; then
         timeout=10     # bounded time per reply: a slower render is a failure
         maxlen=32768
     fi
     log=$work/$t.log
-    if [ "$seconds" -eq 0 ]; then
-        set -- -runs=0
-    else
-        set -- -max_total_time="$seconds"
-    fi
-    echo "== fuzz_$t ($seconds s)"
-    "$exe" "$@" -timeout="$timeout" -max_len="$maxlen" -rss_limit_mb=2560 -malloc_limit_mb=2048 \
+    if [ "$seconds" -eq 0 ]; then budget=-runs=0; else budget=-max_total_time=$seconds; fi
+    "$exe" "$budget" -timeout="$timeout" -max_len="$maxlen" -rss_limit_mb=2560 -malloc_limit_mb=2048 \
         -dict="$here/dict/$t.dict" -artifact_prefix="$artifacts/$t-" -print_final_stats=1 \
         "$work/$t" >"$log" 2>&1
     rc=$?
@@ -67,17 +63,41 @@ for t in $targets; do
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
     if [ $rc -ne 0 ] || grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' \
         -e '==FUZZ PROPERTY VIOLATED==' "$log"; then
-        echo "FAILED fuzz_$t (exit $rc) after ${runs:-? executions}:"
-        grep -v -e '^#[0-9]' -e '^INFO:' "$log" | tail -60
-        ls "$artifacts/$t-"* 2>/dev/null | sed 's/^/  input: /'
-        failed="$failed $t"
-        summary="$summary
-  fuzz_$t: FAILED, ${runs:-? executions}"
+        echo "FAILED fuzz_$t (exit $rc) after ${runs:-? executions}" >"$work/$t.result"
     else
-        echo "ok fuzz_$t: ${runs:-? executions}, $cov"
-        summary="$summary
-  fuzz_$t: ok, ${runs:-? executions}, $cov"
+        echo "ok fuzz_$t: ${runs:-? executions}, $cov" >"$work/$t.result"
     fi
+}
+
+# Targets run $jobs at a time (default: one per core), each for the whole $seconds.
+jobs=${ANYROUTER_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+echo "== fuzzing $targets: $seconds s each, $jobs at a time"
+running=0
+for t in $targets; do
+    run_one "$t" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+        wait
+        running=0
+    fi
+done
+wait
+
+failed=""
+summary=""
+for t in $targets; do
+    result=$(cat "$work/$t.result")
+    case "$result" in
+        ok*) echo "$result" ;;
+        *)
+            echo "$result:"
+            [ -f "$work/$t.log" ] && grep -v -e '^#[0-9]' -e '^INFO:' -e '^	NEW_FUNC' "$work/$t.log" | tail -60
+            ls "$artifacts/$t-"* 2>/dev/null | sed 's/^/  input: /'
+            failed="$failed $t"
+            ;;
+    esac
+    summary="$summary
+  $result"
 done
 echo "== fuzzing summary:$summary"
 if [ -n "$failed" ]; then
