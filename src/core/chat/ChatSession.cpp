@@ -296,7 +296,7 @@ void ChatSession::flush()
     m_dirty = false;
     if (m_reply.id == 0)
         return;
-    if (m_store->updateMessageText(m_reply.id, m_reply.content, m_reply.reasoning)) {
+    if (m_store->updateMessageText(m_reply.id, m_reply.content, m_reply.reasoning, !m_flushFailed)) {
         m_savedChars = m_reply.content.size();
         return;
     }

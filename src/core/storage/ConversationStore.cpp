@@ -247,7 +247,8 @@ bool ConversationStore::updateMessage(const Message& m)
     return sql::exec(q, "update message", &m_lastError) && q.numRowsAffected() == 1;
 }
 
-bool ConversationStore::updateMessageText(qint64 id, const QString& content, const QString& reasoning)
+bool ConversationStore::updateMessageText(qint64 id, const QString& content, const QString& reasoning,
+                                          bool logFailure)
 {
     QSqlQuery q(m_db.connection());
     q.prepare(u"UPDATE messages SET content = ?, reasoning = ?, updated_at = ? WHERE id = ?"_s);
@@ -255,6 +256,11 @@ bool ConversationStore::updateMessageText(qint64 id, const QString& content, con
     q.addBindValue(sql::text(reasoning));
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
     q.addBindValue(id);
+    if (!logFailure) {
+        const bool ok = q.exec();
+        m_lastError = ok ? QSqlError() : q.lastError();
+        return ok && q.numRowsAffected() == 1;
+    }
     return sql::exec(q, "update message text", &m_lastError) && q.numRowsAffected() == 1;
 }
 
@@ -263,7 +269,7 @@ qsizetype ConversationStore::saveTextThatFits(qint64 id, const QString& content,
 {
     if (!lastErrorWasDiskFull())
         return -1;
-    if (!reasoning.isEmpty() && updateMessageText(id, content, {}))
+    if (!reasoning.isEmpty() && updateMessageText(id, content, {}, false))
         return content.size();
     if (!lastErrorWasDiskFull())
         return -1;
@@ -279,7 +285,7 @@ qsizetype ConversationStore::saveTextThatFits(qint64 id, const QString& content,
             --mid; // never cut a code point in two
         if (mid <= lo)
             break;
-        if (updateMessageText(id, content.left(mid), {})) {
+        if (updateMessageText(id, content.left(mid), {}, false)) {
             lo = stored = mid;
         } else if (lastErrorWasDiskFull()) {
             hi = mid;

@@ -47,7 +47,9 @@ public:
     // The streaming write: one UPDATE of the text columns only. A message in status Streaming is
     // not in the search index (so this stays cheap however long the text); it is indexed when its
     // status changes (updateMessage, recoverInterrupted).
-    bool updateMessageText(qint64 id, const QString& content, const QString& reasoning);
+    // logFailure false: a retry whose failure was already reported (a full disk) stays quiet.
+    bool updateMessageText(qint64 id, const QString& content, const QString& reasoning,
+                           bool logFailure = true);
     // When a write of the whole text failed (a full disk): stores the longest prefix of `content`
     // longer than `savedChars` that still fits (reasoning dropped first), leaving the row as it was
     // when none does. Returns how many characters of content the row holds now, or -1 when the
