@@ -1,4 +1,4 @@
-// Every HostileServer case (but the stalls, which need a short inactivity timeout) through the real
+// Every HostileServer case (the stalls end after 3 s, closed by the server) through the real
 // `anyrouter-desktop --ask` binary: exit status 0 only for a complete reply, stdout exactly the
 // reply (complete or partial) plus a newline and nothing else, the reason on stderr, the prompt and
 // the partial reply in the app's database, the chat POST sent the expected number of times, and no
@@ -46,9 +46,15 @@ void TestHostileAsk::initTestCase()
 void TestHostileAsk::endsInTheRightState_data()
 {
     QTest::addColumn<Expectation>("expectation");
-    for (const Expectation& e : expectations())
-        if (e.inAsk)
-            QTest::newRow(qPrintable(e.caseName)) << e;
+    for (Expectation e : expectations()) {
+        if (!e.inAsk) {
+            // --ask keeps the app's inactivity timeout (120 s); the server gives up after 3 s
+            // instead, so the stall ends as a cut-off stream rather than a timeout.
+            e.category.clear();
+            e.anyOf.clear();
+        }
+        QTest::newRow(qPrintable(e.caseName)) << e;
+    }
 }
 
 void TestHostileAsk::endsInTheRightState()
