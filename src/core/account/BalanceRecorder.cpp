@@ -2,6 +2,7 @@
 #include "BalanceRecorder.h"
 
 #include "AccountLog.h"
+#include "Money.h"
 #include "storage/BalanceHistory.h"
 
 namespace anyrouter {
@@ -9,13 +10,19 @@ namespace anyrouter {
 BalanceRecorder::Outcome BalanceRecorder::record(const QString& workspaceId, const Credits& credits,
                                                  const QDateTime& now)
 {
-    if (!m_history || workspaceId.isEmpty() || (!credits.balance && !credits.totalUsage))
+    // A bogus figure (1e308, inf) is not stored: every later forecast would be built on it.
+    const auto plausible = [](std::optional<double> v) {
+        return v && isPlausibleAccountUsd(*v) ? v : std::nullopt;
+    };
+    const std::optional<double> balance = plausible(credits.balance);
+    const std::optional<double> totalUsage = plausible(credits.totalUsage);
+    if (!m_history || workspaceId.isEmpty() || (!balance && !totalUsage))
         return Outcome::Nothing;
     // Strictly younger than 10 minutes blocks: a reading exactly 10 minutes later is kept.
     const QDateTime since = now.addSecs(-kMinIntervalSecs).addMSecs(1);
     if (!m_history->list(workspaceId, since, now).isEmpty())
         return Outcome::TooSoon;
-    if (!m_history->record(workspaceId, now, credits.balance, credits.totalUsage)) {
+    if (!m_history->record(workspaceId, now, balance, totalUsage)) {
         qCWarning(lcAccount) << "could not store a balance snapshot for workspace" << workspaceId;
         return Outcome::Failed;
     }

@@ -112,11 +112,15 @@ BurnRate BurnRate::compute(const Input& input, const QDateTime& now, int windowD
     const QDateTime windowStart = now.addDays(-r.windowDays);
 
     // The current balance: given, else the newest snapshot that has one.
-    r.balance = input.balance;
+    // Bogus readings (1e308, inf, nan) are left out everywhere: no spend or forecast from them.
+    const auto plausible = [](std::optional<double> v) {
+        return v && isPlausibleAccountUsd(*v) ? v : std::nullopt;
+    };
+    r.balance = plausible(input.balance);
     if (!r.balance) {
         QDateTime newest;
         for (const BalanceSnapshot& s : input.snapshots) {
-            if (s.balance && s.at <= now && (!newest.isValid() || s.at >= newest)) {
+            if (plausible(s.balance) && s.at <= now && (!newest.isValid() || s.at >= newest)) {
                 newest = s.at;
                 r.balance = s.balance;
             }
@@ -127,9 +131,9 @@ BurnRate BurnRate::compute(const Input& input, const QDateTime& now, int windowD
     for (const BalanceSnapshot& s : input.snapshots) {
         if (!s.at.isValid())
             continue;
-        if (s.totalUsage)
+        if (plausible(s.totalUsage))
             usage.append({s.at, *s.totalUsage});
-        if (s.balance)
+        if (plausible(s.balance))
             balance.append({s.at, *s.balance});
     }
     const SeriesSpend fromUsage = seriesSpend(usage, windowStart, now, false);
@@ -139,7 +143,11 @@ BurnRate BurnRate::compute(const Input& input, const QDateTime& now, int windowD
     SeriesSpend fromLedger;
     QDateTime ledgerStart = input.ledgerSince;
     for (const LedgerEntry& e : input.ledger) {
-        if (!e.cost || !e.at.isValid() || e.at > now)
+        // An absurd cost (-12.5, 1e308, inf) is no cost: it neither counts nor starts the span. The
+        // rows may be hourly sums (UsageLedger::hourlyCosts), so the bound is an account's, not a
+        // request's.
+        if (!e.cost || !std::isfinite(*e.cost) || *e.cost < 0 || *e.cost > kMaxAccountUsd ||
+            !e.at.isValid() || e.at > now)
             continue;
         if (!ledgerStart.isValid() || e.at < ledgerStart)
             ledgerStart = e.at;

@@ -5,9 +5,19 @@
 
 #include <QString>
 
+#include <cmath>
 #include <functional>
 
 namespace anyrouter {
+
+// An account amount (balance, total usage, credits) a gateway could really report: finite and
+// within a billion dollars either way. Anything else (1e308, inf, nan) is a bogus reading that no
+// snapshot, spend or forecast may be built from.
+inline constexpr double kMaxAccountUsd = 1e9;
+inline bool isPlausibleAccountUsd(double usd)
+{
+    return std::isfinite(usd) && std::abs(usd) <= kMaxAccountUsd;
+}
 
 using MoneyFormatter = std::function<QString(double)>;
 

@@ -1,19 +1,61 @@
-// UsageLedger: SQL for the usage_ledger table.
+// UsageLedger: SQL for the usage_ledger table. Figures are validated on the way in and on the way
+// out (rows written by older versions may hold -12.5 or 1e308), so no total built from the ledger
+// goes negative or infinite.
 #include "UsageLedger.h"
 
 #include "Database.h"
 #include "SqlUtil.h"
+#include "StorageLog.h"
+#include "core/domain/Usage.h"
 
 #include <QSqlQuery>
+
+#include <cmath>
 
 namespace anyrouter {
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+qint64 validCount(qint64 n)
+{
+    return Usage::isValidTokenCount(n) ? n : 0;
+}
+
+} // namespace
+
+bool sanitizeLedgerEntry(LedgerEntry& e)
+{
+    const LedgerEntry before = e;
+    e.promptTokens = validCount(e.promptTokens);
+    e.completionTokens = validCount(e.completionTokens);
+    e.cachedTokens = validCount(e.cachedTokens);
+    e.reasoningTokens = validCount(e.reasoningTokens);
+    bool changed = e.promptTokens != before.promptTokens || e.completionTokens != before.completionTokens ||
+                   e.cachedTokens != before.cachedTokens || e.reasoningTokens != before.reasoningTokens;
+    if (e.cost && !Usage::isValidCost(*e.cost)) {
+        e.cost.reset();
+        e.costSource = kRejectedCostSource;
+        changed = true;
+    }
+    if (!Usage::validDurationMs(e.latencyMs)) {
+        e.latencyMs = 0;
+        changed = true;
+    }
+    if (e.ttftMs && !Usage::validDurationMs(e.ttftMs)) {
+        e.ttftMs.reset();
+        changed = true;
+    }
+    return changed;
+}
+
 UsageLedger::UsageLedger(Database& db) : m_db(db) {}
 
 bool UsageLedger::record(LedgerEntry& e)
 {
+    if (sanitizeLedgerEntry(e))
+        qCWarning(lcStorage) << "usage row with absurd figures: stored without them";
     const QDateTime at = e.at.isValid() ? e.at : sql::nowUtc();
     const QString status = e.status.isEmpty() ? u"ok"_s : e.status;
     QSqlQuery q(m_db.connection());
@@ -54,19 +96,25 @@ QList<LedgerEntry> UsageLedger::hourlyCosts(const QString& workspaceId, const QD
     QList<LedgerEntry> result;
     QSqlQuery q(m_db.connection());
     q.setForwardOnly(true);
+    // Only costs a request can have (see Usage::isValidCost): an old row's -12.5 or 1e308 (or an
+    // infinity, which SQLite stores as a REAL) stays out of the sums. NULL and NaN fail both tests.
     q.prepare(u"SELECT (at / 3600000) * 3600000 AS hour, SUM(cost) FROM usage_ledger"
-              " WHERE workspace_id = ? AND at >= ? AND at <= ? AND cost IS NOT NULL"
+              " WHERE workspace_id = ? AND at >= ? AND at <= ? AND cost >= 0 AND cost <= ?"
               " GROUP BY hour ORDER BY hour"_s);
     q.addBindValue(sql::text(workspaceId));
     q.addBindValue(sql::lowerBound(from));
     q.addBindValue(sql::upperBound(to));
+    q.addBindValue(Usage::kMaxCostUsd);
     if (!sql::exec(q, "read hourly usage"))
         return result;
     while (q.next()) {
         LedgerEntry e;
         e.at = sql::toTime(q.value(0));
         e.workspaceId = workspaceId;
-        e.cost = q.value(1).toDouble();
+        const double sum = q.value(1).toDouble();
+        if (!std::isfinite(sum) || sum < 0)
+            continue; // cannot happen with the bounds above; a sum is never negative or infinite
+        e.cost = sum;
         result.append(e);
     }
     return result;
@@ -122,6 +170,7 @@ QList<LedgerEntry> UsageLedger::entries(const QString& workspaceId, const QDateT
         e.status = q.value(16).toString();
         e.errorCategory = q.value(17).toString();
         e.messageId = q.value(18).toLongLong();
+        sanitizeLedgerEntry(e); // a row from an older version may hold anything
         result.append(e);
     }
     return result;
@@ -129,6 +178,10 @@ QList<LedgerEntry> UsageLedger::entries(const QString& workspaceId, const QDateT
 
 bool UsageLedger::updateCost(qint64 id, double cost, const QString& source)
 {
+    if (!Usage::isValidCost(cost)) {
+        qCWarning(lcStorage) << "absurd late cost not stored";
+        return false;
+    }
     QSqlQuery q(m_db.connection());
     q.prepare(u"UPDATE usage_ledger SET cost = ?, cost_source = ? WHERE id = ?"_s);
     q.addBindValue(cost);

@@ -27,21 +27,32 @@ struct LedgerEntry
     qint64 messageId = 0; // 0 = not tied to a message
 };
 
+// The cost_source of a row whose cost was absurd (negative, non-finite, over Usage::kMaxCostUsd):
+// the cost is dropped (NULL), and the row says why it has none.
+inline const QString kRejectedCostSource = QStringLiteral("rejected");
+
+// Applies the bounds of Usage to a row: token counts outside [0, Usage::kMaxTokens] become 0, an
+// absurd cost becomes absent (cost_source "rejected"), a negative or non-finite latency 0 and TTFT
+// absent. Returns whether anything changed. record() and entries() apply it.
+bool sanitizeLedgerEntry(LedgerEntry& e);
+
 class UsageLedger
 {
 public:
     explicit UsageLedger(Database& db);
 
-    bool record(LedgerEntry& e); // sets id (and at when invalid)
+    bool record(LedgerEntry& e); // sets id (and at when invalid); sanitizes e first
+    // Rows are sanitized as they are read: totals built from them never go negative or infinite.
     // Entries with from <= at <= to (an invalid bound is open), oldest first. workspaceId empty = all.
     QList<LedgerEntry> entries(const QString& workspaceId, const QDateTime& from, const QDateTime& to) const;
     // Costs summed per hour (at = the hour's start, UTC; cost = the sum; other fields empty), for
-    // forecasts that need spend over days without reading every row. Rows without a cost are left out.
+    // forecasts that need spend over days without reading every row. Rows without a cost, or with
+    // one outside [0, Usage::kMaxCostUsd] (old rows), are left out.
     QList<LedgerEntry> hourlyCosts(const QString& workspaceId, const QDateTime& from,
                                    const QDateTime& to) const;
     // When the ledger first recorded a request of the workspace; invalid when never.
     QDateTime firstEntryAt(const QString& workspaceId) const;
-    // For a cost that arrives later (e.g. from /generation).
+    // For a cost that arrives later (e.g. from /generation); an absurd cost is refused (false).
     bool updateCost(qint64 id, double cost, const QString& source);
 
 private:

@@ -1,10 +1,15 @@
-// UsageAggregator: bucketing, grouping (top N + "Other") and reconciliation.
+// UsageAggregator: bucketing, grouping (top N + "Other") and reconciliation. Every figure is
+// bounded before it is summed (a ledger row or gateway row may hold -12.5, 1e308 or a negative
+// count), so no total, bucket or difference is negative on its own or infinite.
 #include "UsageAggregator.h"
+
+#include "core/domain/Usage.h"
 
 #include <QCoreApplication>
 #include <QMap>
 
 #include <algorithm>
+#include <cmath>
 
 namespace anyrouter {
 
@@ -41,13 +46,48 @@ bool isFailed(const LedgerEntry& e)
     return e.status == u"error"_s || e.status == u"cancelled"_s;
 }
 
+// A ledger row's figures within Usage's bounds: an absurd cost is no cost (unpriced), an absurd
+// count none. UsageLedger::entries() already does this; rows built elsewhere may not have.
+std::optional<double> ledgerCost(const LedgerEntry& e)
+{
+    return e.cost && Usage::isValidCost(*e.cost) ? e.cost : std::nullopt;
+}
+
+qint64 ledgerTokens(const LedgerEntry& e)
+{
+    const auto valid = [](qint64 n) { return Usage::isValidTokenCount(n) ? n : 0; };
+    return valid(e.promptTokens) + valid(e.completionTokens);
+}
+
+// A gateway activity row is a day's total per model, so its bounds are wider than one request's;
+// past them (or negative, or non-finite) a figure is absent (usage) or 0 (counts).
+constexpr double kMaxActivityUsd = 1e9;
+constexpr qint64 kMaxActivityCount = 1'000'000'000'000'000LL; // 1e15
+
+std::optional<double> activityUsage(const ActivityRow& r)
+{
+    if (r.usage && std::isfinite(*r.usage) && *r.usage >= 0 && *r.usage <= kMaxActivityUsd)
+        return r.usage;
+    return std::nullopt;
+}
+
+qint64 activityCount(qint64 n)
+{
+    return n >= 0 && n <= kMaxActivityCount ? n : 0;
+}
+
+qint64 activityTokens(const ActivityRow& r)
+{
+    return activityCount(r.promptTokens) + activityCount(r.completionTokens);
+}
+
 double ledgerValue(const LedgerEntry& e, UsageMetric metric)
 {
     switch (metric) {
     case UsageMetric::Cost:
-        return e.cost.value_or(0.0);
+        return ledgerCost(e).value_or(0.0);
     case UsageMetric::Tokens:
-        return double(e.promptTokens + e.completionTokens);
+        return double(ledgerTokens(e));
     case UsageMetric::Requests:
         return 1;
     }
@@ -209,7 +249,7 @@ QString UsageAggregator::ledgerWorkspaceFilter(const UsageQuery& query, const QS
 
 bool UsageAggregator::isBillable(const LedgerEntry& e)
 {
-    return !isFailed(e) || e.promptTokens + e.completionTokens > 0 || e.cost.value_or(0) > 0;
+    return !isFailed(e) || ledgerTokens(e) > 0 || ledgerCost(e).value_or(0) > 0;
 }
 
 UsageSeries UsageAggregator::fromLedger(const UsageQuery& query, const UsageWindow& window,
@@ -226,7 +266,7 @@ UsageSeries UsageAggregator::fromLedger(const UsageQuery& query, const UsageWind
         ++s.requests;
         if (isFailed(e))
             ++s.failedRequests;
-        if (!e.cost)
+        if (!ledgerCost(e))
             ++s.unpricedRequests;
         const QString& key = query.groupBy == UsageGroupBy::Model ? e.model
                              : query.groupBy == UsageGroupBy::Key ? e.keyLabel
@@ -263,19 +303,21 @@ UsageSeries UsageAggregator::fromActivity(const UsageQuery& query, const UsageWi
         const int b = window.indexOfDay(r.date);
         if (b < 0)
             continue;
-        s.requests += r.requests;
-        if (!r.usage)
-            s.unpricedRequests += r.requests;
+        const qint64 requests = activityCount(r.requests);
+        const std::optional<double> usage = activityUsage(r);
+        s.requests += requests;
+        if (!usage)
+            s.unpricedRequests += requests;
         double v = 0;
         switch (query.metric) {
         case UsageMetric::Cost:
-            v = r.usage.value_or(0.0);
+            v = usage.value_or(0.0);
             break;
         case UsageMetric::Tokens:
-            v = double(r.promptTokens + r.completionTokens);
+            v = double(activityTokens(r));
             break;
         case UsageMetric::Requests:
-            v = double(r.requests);
+            v = double(requests);
             break;
         }
         groups.add(r.model, b, v);
@@ -304,7 +346,7 @@ UsageReconciliation UsageAggregator::reconcile(const UsageWindow& window, const 
         r.day = day;
         r.model = e.model;
         r.inLedger = true;
-        r.ledger += UsageTotals{e.cost.value_or(0.0), 1, e.promptTokens + e.completionTokens};
+        r.ledger += UsageTotals{ledgerCost(e).value_or(0.0), 1, ledgerTokens(e)};
     }
     for (const ActivityRow& a : rows) {
         if (window.indexOfDay(a.date) < 0)
@@ -313,7 +355,8 @@ UsageReconciliation UsageAggregator::reconcile(const UsageWindow& window, const 
         r.day = a.date;
         r.model = a.model;
         r.onGateway = true;
-        r.gateway += UsageTotals{a.usage.value_or(0.0), a.requests, a.promptTokens + a.completionTokens};
+        r.gateway +=
+            UsageTotals{activityUsage(a).value_or(0.0), activityCount(a.requests), activityTokens(a)};
     }
     rec.rows = byDayModel.values();
 
