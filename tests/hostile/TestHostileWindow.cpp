@@ -11,6 +11,7 @@
 #include "chat/ChatPage.h"
 #include "chat/ChatSession.h"
 #include "chat/Composer.h"
+#include "chat/MessageDelegate.h"
 #include "chat/TranscriptModel.h"
 #include "chat/TranscriptView.h"
 #include "storage/ConversationStore.h"
@@ -221,6 +222,27 @@ void TestHostileWindow::replyRowEndsInTheRightState()
         QVERIFY2(row->errorText.contains(errorWord, Qt::CaseInsensitive), qPrintable(why));
     QVERIFY2(leakedKeyFragment(row->errorText).isEmpty(), qPrintable(why));
     QCOMPARE(m_server.chatPosts(caseName), 1); // an error with Retry, not a silent resend
+    if (status == int(MessageStatus::Complete))
+        return;
+
+    // The failed or cut-off reply offers Retry; clicking it is what sends the prompt again, once.
+    TranscriptView* view = page->transcript();
+    MessageDelegate* d = view->messageDelegate();
+    const QModelIndex idx = tm->index(1);
+    QRect r;
+    const bool offered = QTest::qWaitFor([&] {
+        const auto* layout = d->layoutFor(idx);
+        r = d->actionRect(idx, MessageDelegate::ActionKind::Retry);
+        return layout && view->visualRect(idx).height() == layout->height && r.isValid() &&
+               view->viewport()->rect().contains(r) && view->indexAt(r.center()) == idx;
+    });
+    QVERIFY2(offered, "no Retry on the failed reply");
+    QSignalSpy finished(page->session(), &ChatSession::replyFinished);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, r.center());
+    QVERIFY(finished.size() == 1 || finished.wait(20000));
+    QCOMPARE(m_server.chatPosts(caseName), 2);
+    QCOMPARE(finished.first().first().value<Message>().status,
+             MessageStatus(status)); // same server, same end
 }
 
 void TestHostileWindow::tripwireSeesQtLoadingAnImage()
