@@ -48,7 +48,9 @@ public:
 
     void setCorruptFilePolicy(CorruptFilePolicy policy) { m_policy = policy; }
     // Files up to this size are quick-checked inside open(); < 0 = always. Larger ones are left to
-    // quickCheck() off the GUI thread (integrityCheckDeferred() is then true).
+    // quickCheck() off the GUI thread (integrityCheckDeferred() is then true). The default, 0, checks
+    // only the header: the extra connections of a running app (worker threads) must not read the
+    // whole file again each time; AppContext sets the limit for the app's own connection.
     void setQuickCheckLimitBytes(qint64 bytes) { m_quickCheckLimit = bytes; }
     qint64 quickCheckLimitBytes() const { return m_quickCheckLimit; }
     // Test seam: caps the file at this many pages on this connection (PRAGMA max_page_count), so a
@@ -120,7 +122,7 @@ private:
     QString m_connectionName;
     int m_transactionDepth = 0;
     CorruptFilePolicy m_policy = CorruptFilePolicy::Refuse;
-    qint64 m_quickCheckLimit = -1;
+    qint64 m_quickCheckLimit = 0;
     qint64 m_maxPageCount = 0;
     QString m_movedAsidePath;
     QString m_corruptionReason;

@@ -39,6 +39,7 @@ private slots:
     void errorTextPerSqliteCode_data();
     void errorTextPerSqliteCode();
     void fullDiskIsReportedAsSuch();
+    void extraConnectionsDoNotReadTheWholeFile();
 
 private:
     QString path(const QString& name) const { return m_dir->filePath(name); }
@@ -456,6 +457,24 @@ void TestDatabase::fullDiskIsReportedAsSuch()
     QCOMPARE(Database::sqliteCode(q.lastError()), int(Database::SqliteFull));
     QVERIFY2(db.writeErrorText(q.lastError()).contains(u"the disk is full"_s),
              qPrintable(db.writeErrorText(q.lastError())));
+}
+
+// Worker threads open their own connection per job (usage charts, catalog): by default only the
+// header is checked, the whole-file quick_check is left to whoever asks for it (AppContext).
+void TestDatabase::extraConnectionsDoNotReadTheWholeFile()
+{
+    const QString file = path(u"shared.sqlite"_s);
+    {
+        Database first(file);
+        QVERIFY(first.open());
+    }
+    Database worker(file);
+    QVERIFY(worker.open());
+    QVERIFY(worker.integrityCheckDeferred());
+    Database checked(file);
+    checked.setQuickCheckLimitBytes(-1);
+    QVERIFY(checked.open());
+    QVERIFY(!checked.integrityCheckDeferred());
 }
 
 QTEST_GUILESS_MAIN(TestDatabase)
