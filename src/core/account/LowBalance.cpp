@@ -8,7 +8,8 @@ namespace anyrouter {
 LowBalance LowBalance::evaluate(std::optional<double> balance, double threshold, const MoneyFormatter& money)
 {
     LowBalance r;
-    if (!balance || threshold <= 0 || *balance >= threshold)
+    // A bogus reading (nan, inf, -1e308) is an unknown balance: no "$nan left" warning.
+    if (!balance || !isPlausibleAccountUsd(*balance) || !(threshold > 0) || *balance >= threshold)
         return r;
     r.low = true;
     if (*balance <= 0) {

@@ -16,6 +16,7 @@ struct LowBalance
     QString message; // plain words when low, else empty
 
     // An unknown balance is never low: a key that cannot read credits must not raise a false alarm.
+    // A bogus one (see isPlausibleAccountUsd) counts as unknown.
     static LowBalance evaluate(std::optional<double> balance, double threshold,
                                const MoneyFormatter& money = {});
 };

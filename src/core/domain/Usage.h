@@ -37,7 +37,11 @@ struct Usage
     // except totalTokens, which is then the sum of valid prompt and completion counts when both exist.
     QJsonObject rejected;
 
-    bool isEmpty() const { return !promptTokens && !completionTokens && !totalTokens && !cost; }
+    // Nothing reported at all (a rejected value was reported: not empty).
+    bool isEmpty() const
+    {
+        return !promptTokens && !completionTokens && !totalTokens && !cost && rejected.isEmpty();
+    }
     bool hasRejected(QStringView field) const { return rejected.contains(field); }
     // Parses an OpenAI/OpenRouter usage object; tolerant of absent or stringly-typed fields, and
     // validating as above. A "rejected" object (as toJson() writes it) is read back.

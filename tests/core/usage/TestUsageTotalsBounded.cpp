@@ -3,10 +3,11 @@
 // infinity, a negative latency), rows record() is handed, late costs, hostile gateway activity
 // rows and balance readings: the ledger reads them back within Usage's bounds, hourly sums leave
 // absurd costs out, and the aggregations (ledger and gateway series, reconciliation, burn rate)
-// and the balance recorder build nothing from them.
+// the balance recorder and the low-balance warning build nothing from them.
 #include "TestSupport.h"
 #include "core/account/BalanceRecorder.h"
 #include "core/account/BurnRate.h"
+#include "core/account/LowBalance.h"
 #include "core/domain/Usage.h"
 #include "core/storage/BalanceHistory.h"
 #include "core/storage/Database.h"
@@ -364,6 +365,10 @@ void TestUsageTotalsBounded::bogusBalanceReadings()
     const BurnRate withBogusBalance = BurnRate::compute(in, kNow);
     QVERIFY(withBogusBalance.balance && *withBogusBalance.balance == 8.0);
     QVERIFY(!withBogusBalance.daysLeft || sane(*withBogusBalance.daysLeft, 1e12));
+
+    // A bogus balance is an unknown one: no warning built on "nan left" or "-$1e308".
+    const LowBalance low = LowBalance::evaluate(bogus, 5.0);
+    QVERIFY2(!low.low, qPrintable(low.message));
 }
 
 QTEST_GUILESS_MAIN(TestUsageTotalsBounded)
