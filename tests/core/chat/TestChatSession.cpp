@@ -297,8 +297,8 @@ void TestChatSession::faultsKeepPromptAndPartial_data()
     QTest::newRow("drop mid-stream") << u"drop"_s << int(MessageStatus::Incomplete) << u"stream_cut_off"_s
                                      << true;
     // Cut before the finish reason (one cut after it is a complete reply).
-    QTest::newRow("truncated") << u"truncate;after=4"_s << int(MessageStatus::Incomplete) << u"stream_cut_off"_s
-                               << true;
+    QTest::newRow("truncated") << u"truncate;after=4"_s << int(MessageStatus::Incomplete)
+                               << u"stream_cut_off"_s << true;
     QTest::newRow("error event") << u"error-event"_s << int(MessageStatus::Incomplete) << u"upstream"_s
                                  << true;
     QTest::newRow("malformed json") << u"malformed-json"_s << int(MessageStatus::Incomplete)
