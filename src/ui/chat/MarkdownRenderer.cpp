@@ -168,62 +168,190 @@ void highlight(QTextDocument* doc, const QString& code, const Rules& rules, cons
 
 } // namespace
 
-QList<MarkdownSegment> MarkdownRenderer::split(QStringView markdown)
+namespace {
+
+bool isTableDelimiter(QStringView line)
 {
-    QList<MarkdownSegment> out;
-    MarkdownSegment prose;
-    MarkdownSegment code;
+    const QStringView t = line.trimmed();
+    if (t.size() < 3 || !t.contains(u'-'))
+        return false;
+    for (QChar c : t) {
+        if (c != u'|' && c != u'-' && c != u':' && c != u' ' && c != u'\t')
+            return false;
+    }
+    return t.contains(u'|');
+}
+
+// Where to cut a line longer than `cap` (from `from`): at the last space in its last quarter, else
+// at the cap, never between the halves of a surrogate pair.
+qsizetype cutLongLine(QStringView text, qsizetype from, qsizetype cap)
+{
+    qsizetype cut = from + cap;
+    for (qsizetype k = cut; k > from + cap * 3 / 4; --k) {
+        if (text.at(k - 1).isSpace())
+            return k;
+    }
+    if (text.at(cut - 1).isHighSurrogate())
+        --cut;
+    return cut;
+}
+
+// The splitter, resumable at a segment start: `resume` is the segment being re-split (its state:
+// inside a code block, inside a table), or null for the start of the message.
+void splitInto(QStringView markdown, qsizetype pos, const MarkdownSegment* resume,
+               QList<MarkdownSegment>& out)
+{
+    using Seg = MarkdownSegment;
+    Seg prose;
+    Seg code;
     bool inCode = false;
-    QChar fenceChar;
-    int fenceLen = 0;
+    QString fence;
+    int codeLines = 0;
     bool lastBlank = false;
-    qsizetype pos = 0;
+    bool inTable = false;
+    int tableRows = 0; // rows of the current table in the current segment
+    QString tableHeader;
+    QStringView prevLine;
+    bool midLine = resume && resume->startsMidLine; // this piece continues a cut long line
+    if (resume && resume->kind == Seg::Kind::Code) {
+        inCode = true;
+        fence = resume->fence;
+        code.kind = Seg::Kind::Code;
+        code.language = resume->language;
+        code.fence = resume->fence;
+        code.continued = resume->continued;
+        code.startsMidLine = resume->startsMidLine;
+        code.begin = pos;
+    } else if (resume) {
+        prose.continued = resume->continued;
+        prose.startsMidLine = resume->startsMidLine;
+        prose.begin = pos;
+        if (!resume->tableHeader.isEmpty()) {
+            inTable = true;
+            tableHeader = resume->tableHeader;
+            prose.tableHeader = tableHeader;
+            prose.text = tableHeader;
+        }
+    }
     const qsizetype n = markdown.size();
-    auto flushProse = [&] {
-        if (!prose.text.trimmed().isEmpty())
+    auto flushProse = [&](qsizetype nextBegin) {
+        if (!prose.text.trimmed().isEmpty() && prose.text != prose.tableHeader)
             out.append(prose);
-        prose = MarkdownSegment{};
+        prose = Seg{};
+        prose.begin = nextBegin;
     };
     while (pos < n) {
-        qsizetype end = markdown.indexOf(u'\n', pos);
-        const bool hasNewline = end >= 0;
-        if (!hasNewline)
-            end = n;
-        const QStringView line = markdown.mid(pos, end - pos);
-        pos = end + 1;
+        const qsizetype lineStart = pos;
+        const qsizetype cap = inCode ? MarkdownRenderer::CodeChunkChars : MarkdownRenderer::ProseHardChars;
+        // Look no further than the cap: a 5 MB line must not be scanned to its end for every piece.
+        qsizetype end = markdown.mid(pos, qMin(n - pos, cap + 1)).indexOf(u'\n');
+        bool hasNewline = end >= 0;
+        end = hasNewline ? pos + end : qMin(n, pos + cap + 1);
+        const bool piece = end - pos > cap;
+        if (piece) {
+            end = cutLongLine(markdown, pos, cap);
+            hasNewline = false;
+            pos = end;
+        } else {
+            pos = end + 1;
+        }
+        const QStringView line = markdown.mid(lineStart, end - lineStart);
+        const bool continuation = midLine;
+        midLine = piece;
         QChar fc;
         int fl = 0;
         QStringView info;
         if (inCode) {
-            if (isFence(line, &fc, &fl, &info) && fc == fenceChar && fl >= fenceLen && info.isEmpty()) {
+            if (!continuation && isFence(line, &fc, &fl, &info) && fc == fence.at(0) && fl >= fence.size() &&
+                info.isEmpty()) {
                 if (code.text.endsWith(u'\n'))
                     code.text.chop(1);
                 out.append(code);
-                code = MarkdownSegment{};
+                code = Seg{};
                 inCode = false;
-            } else {
-                code.text += line;
-                code.text += u'\n';
+                prose.begin = pos;
+                continue;
             }
+            if (!code.text.isEmpty() && (code.text.size() >= MarkdownRenderer::CodeChunkChars ||
+                                         (!continuation && codeLines >= MarkdownRenderer::CodeChunkLines))) {
+                // Cut the block here; the texts of its segments concatenate to exactly the code.
+                out.append(code);
+                Seg next;
+                next.kind = Seg::Kind::Code;
+                next.language = code.language;
+                next.fence = code.fence;
+                next.continued = true;
+                next.startsMidLine = continuation;
+                next.begin = lineStart;
+                code = next;
+                codeLines = 0;
+            }
+            code.text += line;
+            if (hasNewline)
+                code.text += u'\n';
+            if (!piece)
+                ++codeLines;
             continue;
         }
-        if (isFence(line, &fc, &fl, &info)) {
-            flushProse();
+        if (!continuation && isFence(line, &fc, &fl, &info)) {
+            flushProse(pos);
             inCode = true;
-            fenceChar = fc;
-            fenceLen = fl;
-            code.kind = MarkdownSegment::Kind::Code;
+            fence = QString(fl, fc);
+            codeLines = 0;
+            code = Seg{};
+            code.kind = Seg::Kind::Code;
             code.language = info.toString().section(u' ', 0, 0);
+            code.fence = fence;
+            code.begin = pos;
             lastBlank = false;
+            inTable = false;
+            tableHeader.clear();
             continue;
         }
         const bool blank = line.trimmed().isEmpty();
-        if (!blank && lastBlank && prose.text.size() >= ProseChunkChars && !continuesBlock(line))
-            flushProse();
+        // Table state: a delimiter row under a row with pipes starts one; a blank or pipeless line ends it.
+        const bool delimiter = !continuation && isTableDelimiter(line) && prevLine.contains(u'|');
+        if (delimiter) {
+            inTable = true;
+            tableRows = 0;
+            tableHeader = prevLine.toString() + u'\n' + line.toString() + u'\n';
+        } else if (inTable && (blank || !line.contains(u'|'))) {
+            inTable = false;
+            tableHeader.clear();
+        } else if (inTable) {
+            ++tableRows;
+        }
+        if (!continuation) {
+            if (!blank && lastBlank && prose.text.size() >= MarkdownRenderer::ProseChunkChars &&
+                !continuesBlock(line)) {
+                flushProse(lineStart);
+            } else if (!delimiter && ((inTable && tableRows > MarkdownRenderer::TableChunkRows) ||
+                                      (prose.text.size() >= MarkdownRenderer::ProseHardChars &&
+                                       (inTable || !continuesBlock(line) ||
+                                        prose.text.size() >= 2 * MarkdownRenderer::ProseHardChars)))) {
+                // No blank line for too long: cut at this line; inside a table, the next segment
+                // repeats the header so it still renders as the same table.
+                flushProse(lineStart);
+                prose.continued = true;
+                if (inTable) {
+                    prose.tableHeader = tableHeader;
+                    prose.text = tableHeader;
+                    tableRows = 1;
+                }
+            }
+        } else if (prose.text.size() >= MarkdownRenderer::ProseHardChars) {
+            flushProse(lineStart); // the next piece of a very long line
+            prose.continued = true;
+            prose.startsMidLine = true;
+        }
+        if (prose.text.isEmpty())
+            prose.begin = lineStart;
         prose.text += line;
         if (hasNewline)
             prose.text += u'\n';
         lastBlank = blank;
+        if (!piece)
+            prevLine = line;
     }
     if (inCode) {
         // An unclosed fence (still streaming): show what arrived as code.
@@ -231,8 +359,32 @@ QList<MarkdownSegment> MarkdownRenderer::split(QStringView markdown)
             code.text.chop(1);
         out.append(code);
     } else {
-        flushProse();
+        flushProse(n);
     }
+}
+
+} // namespace
+
+QList<MarkdownSegment> MarkdownRenderer::split(QStringView markdown)
+{
+    QList<MarkdownSegment> out;
+    splitInto(markdown, 0, nullptr, out);
+    return out;
+}
+
+QList<MarkdownSegment> MarkdownRenderer::splitFrom(QStringView markdown,
+                                                   const QList<MarkdownSegment>& previous, int* kept)
+{
+    if (previous.isEmpty() || previous.last().begin > markdown.size()) {
+        if (kept)
+            *kept = 0;
+        return split(markdown);
+    }
+    QList<MarkdownSegment> out = previous;
+    const MarkdownSegment last = out.takeLast();
+    if (kept)
+        *kept = int(out.size());
+    splitInto(markdown, last.begin, &last, out);
     return out;
 }
 

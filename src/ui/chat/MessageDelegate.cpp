@@ -11,6 +11,7 @@
 #include <QAbstractItemView>
 #include <QAbstractTextDocumentLayout>
 #include <QClipboard>
+#include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHelpEvent>
@@ -32,6 +33,7 @@ constexpr int kMarginX = 16;
 constexpr int kMarginY = 10;
 constexpr int kGap = 6;
 constexpr int kCodeHeaderPad = 4;
+constexpr int kMaxViewRowHeight = 32767; // QListViewItem's short height
 
 QFont monoFont(const QFont& base)
 {
@@ -91,7 +93,13 @@ QString statsLine(const Message& m)
 
 } // namespace
 
-MessageDelegate::MessageDelegate(QAbstractItemView* view) : QStyledItemDelegate(view), m_view(view) {}
+MessageDelegate::MessageDelegate(QAbstractItemView* view)
+    : QStyledItemDelegate(view), m_view(view), m_refine(new QTimer(this))
+{
+    m_refine->setSingleShot(true);
+    m_refine->setInterval(0);
+    connect(m_refine, &QTimer::timeout, this, &MessageDelegate::refineStep);
+}
 
 MessageDelegate::~MessageDelegate() = default;
 
@@ -159,10 +167,8 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
     L->streaming = model->isStreamingRow(row);
     const QFont base = m_view->font();
     const QFont small = smallFont(base);
-    const QFont mono = monoFont(base);
     const QFontMetrics fm(base);
     const QFontMetrics sfm(small);
-    const QPalette pal = m_view->palette();
     const int textW = qMax(40, width - 2 * kMarginX);
     int y = kMarginY;
 
@@ -198,51 +204,57 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
         }
     }
 
-    // Content parts: reuse documents of unchanged segments (a streaming reply only grows at its tail).
-    const QList<MarkdownSegment> segments = MarkdownRenderer::split(m.content);
+    // Content parts. A reply that only grew (streaming) is re-split from its last segment; parts of
+    // unchanged segments keep their documents and heights. New parts get an estimated height and no
+    // document: paint renders what it shows, the idle job measures the rest.
+    const quint64 generation = model->contentGenerationAt(row);
     std::vector<Part> old;
-    if (previous) // at another width too: re-wrapping a parsed document is cheaper than re-parsing
+    QList<MarkdownSegment> oldSegments;
+    if (previous) { // at another width too: re-wrapping a parsed document is cheaper than re-parsing
         old = std::move(previous->parts);
+        oldSegments.reserve(qsizetype(old.size()));
+        for (const Part& p : old)
+            oldSegments.append(p.segment);
+    }
+    int kept = 0;
+    const bool grew =
+        previous && previous->generation == generation && previous->contentSize <= m.content.size();
+    const QList<MarkdownSegment> segments = grew ? MarkdownRenderer::splitFrom(m.content, oldSegments, &kept)
+                                                 : MarkdownRenderer::split(m.content);
+    L->generation = generation;
+    L->contentSize = m.content.size();
+    L->textWidth = textW;
     const int textTop = y;
+    L->textRect = QRect(kMarginX, textTop, textW, 0);
+    L->parts.reserve(size_t(segments.size()));
     for (int i = 0; i < segments.size(); ++i) {
         Part p;
-        p.segment = segments.at(i);
-        if (i < int(old.size()) && old[i].segment == p.segment && old[i].doc) {
-            p.doc = std::move(old[i].doc);
+        if (i < int(old.size()) && (i < kept || old[size_t(i)].segment == segments.at(i))) {
+            p = std::move(old[size_t(i)]);
         } else {
-            p.doc = std::make_unique<SafeTextDocument>();
-            if (p.segment.kind == MarkdownSegment::Kind::Code)
-                MarkdownRenderer::renderCode(p.doc.get(), p.segment.text, p.segment.language, mono, pal);
-            else
-                MarkdownRenderer::renderProse(p.doc.get(), p.segment.text, base);
+            p.segment = segments.at(i);
+            p.docHeight = estimatePart(p.segment, textW);
         }
-        if (p.segment.kind == MarkdownSegment::Kind::Code) {
-            const int headerH = sfm.height() + 2 * kCodeHeaderPad;
-            if (p.doc->textWidth() != textW) // setTextWidth re-lays out even when unchanged
-                p.doc->setTextWidth(textW);
-            const int h = qCeil(p.doc->size().height());
-            p.rect = QRect(kMarginX, y, textW, headerH + h);
-            p.docPos = QPoint(kMarginX, y + headerH);
-            Action copy;
-            copy.kind = ActionKind::CopyCode;
-            copy.part = i;
-            copy.label = tr("Copy");
-            const int cw = sfm.horizontalAdvance(copy.label) + 16;
-            copy.rect = QRect(kMarginX + textW - cw - 4, y + 2, cw, headerH - 4);
-            L->actions.push_back(copy);
-        } else {
-            if (p.doc->textWidth() != textW) // setTextWidth re-lays out even when unchanged
-                p.doc->setTextWidth(textW);
-            const int h = qCeil(p.doc->size().height());
-            p.rect = QRect(kMarginX, y, textW, h);
-            p.docPos = p.rect.topLeft();
-        }
-        y += p.rect.height() + kGap;
         L->parts.push_back(std::move(p));
     }
-    if (segments.isEmpty() && L->streaming)
-        y += fm.lineSpacing() + kGap; // room for the "waiting" dots
-    L->textRect = QRect(kMarginX, textTop, textW, qMax(0, y - textTop - kGap));
+    if (m.content.size() <= EagerChars) {
+        for (int i = 0; i < int(L->parts.size()); ++i)
+            renderPart(*L, i);
+    }
+    // Copy buttons: one per code block, on its first segment (it copies the whole block).
+    for (int i = 0; i < int(L->parts.size()); ++i) {
+        const MarkdownSegment& seg = L->parts[size_t(i)].segment;
+        if (seg.kind != MarkdownSegment::Kind::Code || seg.continued)
+            continue;
+        Action copy;
+        copy.kind = ActionKind::CopyCode;
+        copy.part = i;
+        copy.label = tr("Copy");
+        L->actions.push_back(copy);
+    }
+    reflow(*L);
+    if (L->textRect.height() > 0)
+        y = textTop + L->textRect.height() + kGap;
 
     // Status: stopped / interrupted / error, in plain words.
     if (m.status == MessageStatus::Incomplete || m.status == MessageStatus::Error) {
@@ -334,7 +346,272 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
     return L;
 }
 
+int MessageDelegate::estimatePart(const MarkdownSegment& s, int textW) const
+{
+    // Cheap and roughly right: wrapped lines at the average character width. Wrong estimates only
+    // cost a height correction when the part is measured.
+    const bool code = s.kind == MarkdownSegment::Kind::Code;
+    const QFontMetrics fm(code ? monoFont(m_view->font()) : m_view->font());
+    const int charsPerLine = qMax(10, (textW - (code ? 16 : 0)) / qMax(1, fm.averageCharWidth()));
+    qsizetype lines = 0;
+    qsizetype from = 0;
+    while (from <= s.text.size()) {
+        qsizetype nl = s.text.indexOf(u'\n', from);
+        if (nl < 0)
+            nl = s.text.size();
+        lines += 1 + (nl - from) / charsPerLine;
+        from = nl + 1;
+    }
+    if (code)
+        return int(lines) * fm.lineSpacing() + 16;
+    const bool table = !s.tableHeader.isEmpty() || s.text.contains(u"|-"_s) || s.text.contains(u"|:-"_s);
+    return int(lines) * (fm.lineSpacing() + (table ? 11 : 2));
+}
+
+void MessageDelegate::renderPart(Layout& L, int i) const
+{
+    Part& p = L.parts[size_t(i)];
+    if (!p.doc) {
+        p.doc = std::make_unique<SafeTextDocument>();
+        if (p.segment.kind == MarkdownSegment::Kind::Code) {
+            // A code block cut into several segments: the cut's newline belongs to the text (Copy
+            // gives back the exact code) but is not an extra empty line on screen.
+            QString code = p.segment.text;
+            const bool cutBelow = size_t(i + 1) < L.parts.size() &&
+                                  L.parts[size_t(i + 1)].segment.continued &&
+                                  L.parts[size_t(i + 1)].segment.kind == MarkdownSegment::Kind::Code;
+            if (cutBelow && code.endsWith(u'\n'))
+                code.chop(1);
+            MarkdownRenderer::renderCode(p.doc.get(), code, p.segment.language, monoFont(m_view->font()),
+                                         m_view->palette());
+        } else {
+            MarkdownRenderer::renderProse(p.doc.get(), p.segment.text, m_view->font());
+        }
+        p.measuredWidth = 0;
+        m_renderedChars += p.segment.text.size();
+        ++m_renderedParts;
+    }
+    if (p.measuredWidth == L.textWidth)
+        return;
+    if (p.doc->textWidth() != L.textWidth) // setTextWidth re-lays out even when unchanged
+        p.doc->setTextWidth(L.textWidth);
+    p.docHeight = qCeil(p.doc->size().height());
+    p.measuredWidth = L.textWidth;
+}
+
+void MessageDelegate::reflow(Layout& L) const
+{
+    const QFontMetrics fm(m_view->font());
+    const QFontMetrics sfm(smallFont(m_view->font()));
+    const int headerH = sfm.height() + 2 * kCodeHeaderPad;
+    const int textTop = L.textRect.top();
+    const int textW = L.textWidth;
+    int y = textTop;
+    L.pending = 0;
+    for (size_t i = 0; i < L.parts.size(); ++i) {
+        Part& p = L.parts[i];
+        if (i > 0)
+            y += p.segment.continued ? 0 : kGap;
+        const bool header = p.segment.kind == MarkdownSegment::Kind::Code && !p.segment.continued;
+        p.rect = QRect(kMarginX, y, textW, (header ? headerH : 0) + p.docHeight);
+        p.docPos = QPoint(kMarginX, y + (header ? headerH : 0));
+        y += p.rect.height();
+        if (p.measuredWidth != textW)
+            ++L.pending;
+    }
+    const int textH = L.parts.empty() ? (L.streaming ? fm.lineSpacing() : 0) : y - textTop;
+    const int delta = textH - L.textRect.height();
+    L.textRect.setHeight(textH);
+    for (Action& a : L.actions) {
+        if (a.kind == ActionKind::CopyCode) {
+            const Part& p = L.parts[size_t(a.part)];
+            const int cw = sfm.horizontalAdvance(a.label) + 16;
+            a.rect = QRect(kMarginX + textW - cw - 4, p.rect.top() + 2, cw, headerH - 4);
+        } else if (a.kind != ActionKind::ToggleReasoning) {
+            a.rect.translate(0, delta);
+        }
+    }
+    if (!L.statusRect.isNull())
+        L.statusRect.translate(0, delta);
+    if (!L.statsRect.isNull())
+        L.statsRect.translate(0, delta);
+    L.height += delta;
+}
+
+// The viewport in the row's coordinates (parts are compared with it; it may extend past the row).
+QRect MessageDelegate::visibleInRow(const QModelIndex& index, int) const
+{
+    return QRect(-m_view->visualRect(index).topLeft(), m_view->viewport()->size());
+}
+
+// Renders the parts a paint shows, up to `budgetChars` of new Markdown (the idle job does the rest
+// and repaints). Measuring can change heights and so which parts are in view: a few rounds settle
+// it. Returns whether every part in view is ready.
+bool MessageDelegate::ensureVisibleParts(Layout& L, const QRect& visible, qint64 budgetChars) const
+{
+    qint64 spent = 0;
+    for (int round = 0; round < 4; ++round) {
+        bool any = false;
+        bool complete = true;
+        for (int i = 0; i < int(L.parts.size()); ++i) {
+            Part& p = L.parts[size_t(i)];
+            if (p.rect.top() > visible.bottom())
+                break;
+            if (!p.rect.intersects(visible) || (p.doc && p.measuredWidth == L.textWidth))
+                continue;
+            if (!p.doc && spent >= budgetChars) {
+                complete = false;
+                continue;
+            }
+            if (!p.doc)
+                spent += p.segment.text.size();
+            renderPart(L, i);
+            any = true;
+        }
+        if (!any)
+            return complete;
+        reflow(L);
+    }
+    return false;
+}
+
+// Keeps the documents near what is on screen; the rest are dropped (their heights stay known).
+void MessageDelegate::trimDocuments(Layout& L, const QRect& visible) const
+{
+    int docs = 0;
+    for (const Part& p : L.parts)
+        docs += p.doc ? 1 : 0;
+    if (docs <= MaxDocsPerRow)
+        return;
+    const QRect keep = visible.adjusted(0, -visible.height() - 200, 0, visible.height() + 200);
+    for (Part& p : L.parts) {
+        if (docs <= MaxDocsPerRow / 2)
+            break;
+        if (p.doc && !p.rect.intersects(keep)) {
+            p.doc.reset();
+            --docs;
+        }
+    }
+}
+
+int MessageDelegate::pendingParts() const
+{
+    int n = 0;
+    for (const Entry& e : m_cache)
+        n += e.layout->width == viewportWidth() ? e.layout->pending : int(e.layout->parts.size());
+    return n;
+}
+
+void MessageDelegate::scheduleRefine() const
+{
+    if (!m_refine->isActive())
+        m_refine->start();
+}
+
+// The idle job: measures parts whose height is an estimate, nearest the viewport first, for at most
+// RefineBudgetMs per event-loop turn, so heights converge without a long stall.
+void MessageDelegate::refineStep()
+{
+    const auto* model = qobject_cast<const TranscriptModel*>(m_view->model());
+    if (!model)
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    const int width = viewportWidth();
+    bool more = false;
+    bool changed = false;
+    const QList<qint64> ids = m_cache.keys();
+    for (qint64 id : ids) {
+        if (clock.elapsed() >= RefineBudgetMs) {
+            more = true;
+            break;
+        }
+        const int row = model->rowForMessage(id);
+        if (row < 0)
+            continue;
+        const QModelIndex index = model->index(row);
+        // A row laid out at another width (the viewport was resized, a scroll bar appeared): lay it
+        // out again now, keeping its documents, and measure it below.
+        Layout* current = mutableLayout(index);
+        if (!current || current->width != width)
+            continue;
+        Layout& L = *current;
+        const QRect visible = visibleInRow(index, L.height);
+        // First what a paint left out for lack of budget: it is on screen.
+        const QRect rowRect = m_view->visualRect(index);
+        if (QRect(rowRect.topLeft(), QSize(rowRect.width(), L.height))
+                .intersects(m_view->viewport()->rect())) {
+            const int oldHeight = L.height;
+            bool ready = true;
+            for (const Part& p : L.parts) {
+                if (p.rect.intersects(visible) && !p.doc)
+                    ready = false;
+            }
+            if (!ready) {
+                ready = ensureVisibleParts(L, visible, PaintBudgetChars);
+                m_view->viewport()->update();
+                changed = changed || L.height != oldHeight;
+                if (!ready)
+                    more = true;
+            }
+        }
+        if (L.pending == 0)
+            continue;
+        // From the first part at or below the top of the viewport downwards, then upwards.
+        int first = 0;
+        while (first < int(L.parts.size()) && L.parts[size_t(first)].rect.bottom() < visible.top())
+            ++first;
+        std::vector<int> order;
+        order.reserve(L.parts.size());
+        for (int i = first; i < int(L.parts.size()); ++i)
+            order.push_back(i);
+        for (int i = first - 1; i >= 0; --i)
+            order.push_back(i);
+        int above = 0;
+        bool touched = false;
+        const QRect keep = visible.adjusted(0, -visible.height(), 0, visible.height());
+        for (int i : order) {
+            Part& p = L.parts[size_t(i)];
+            if (p.measuredWidth == L.textWidth)
+                continue;
+            if (clock.elapsed() >= RefineBudgetMs) {
+                more = true;
+                break;
+            }
+            const int before = p.docHeight;
+            const bool wasAbove = p.rect.bottom() < visible.top();
+            const bool hadDoc = p.doc != nullptr;
+            renderPart(L, i);
+            touched = true;
+            if (wasAbove)
+                above += p.docHeight - before;
+            if (!hadDoc && !p.rect.intersects(keep))
+                p.doc.reset(); // measured; rendered again if it comes into view
+        }
+        if (touched) {
+            const int oldHeight = L.height;
+            reflow(L);
+            changed = changed || L.height != oldHeight;
+            if (above != 0)
+                emit contentAboveViewportResized(above);
+        }
+        if (L.pending > 0)
+            more = true;
+        if (clock.elapsed() >= RefineBudgetMs)
+            break;
+    }
+    if (changed)
+        emit rowHeightChanged();
+    if (more)
+        m_refine->start();
+}
+
 const MessageDelegate::Layout* MessageDelegate::layoutFor(const QModelIndex& index) const
+{
+    return mutableLayout(index);
+}
+
+MessageDelegate::Layout* MessageDelegate::mutableLayout(const QModelIndex& index) const
 {
     const auto* model = qobject_cast<const TranscriptModel*>(index.model());
     if (!model)
@@ -352,8 +629,10 @@ const MessageDelegate::Layout* MessageDelegate::layoutFor(const QModelIndex& ind
     }
     std::shared_ptr<Layout> previous = it != m_cache.end() ? it->layout : nullptr;
     auto L = buildLayout(model, index.row(), width, previous);
-    const Layout* raw = L.get();
+    Layout* raw = L.get();
     touch(m->id, std::move(L));
+    if (raw->pending > 0)
+        scheduleRefine();
     return raw;
 }
 
@@ -382,12 +661,21 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem&, const QModelIndex& 
 void MessageDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
                             const QModelIndex& index) const
 {
-    const Layout* L = layoutFor(index);
+    Layout* L = mutableLayout(index);
     if (!L)
         return;
     const auto* model = static_cast<const TranscriptModel*>(index.model());
     const Message& m = *model->messageAt(index.row());
-    if (L->height != option.rect.height())
+    // Only the parts on screen are rendered here (each is bounded by the splitter's caps); the idle
+    // job measures the others.
+    const QRect viewportInRow(-option.rect.topLeft(), m_view->viewport()->size());
+    const bool ready = ensureVisibleParts(*L, viewportInRow, PaintBudgetChars);
+    trimDocuments(*L, viewportInRow);
+    if (L->pending > 0 || !ready)
+        scheduleRefine();
+    // QListView keeps item heights in a short: a row taller than 32767 px gets a clamped rect (its
+    // top and the scroll range stay right). Compare with the clamped height, or this repaints forever.
+    if (qMin(L->height, kMaxViewRowHeight) != option.rect.height())
         QMetaObject::invokeMethod(const_cast<MessageDelegate*>(this), &MessageDelegate::rowHeightChanged,
                                   Qt::QueuedConnection);
 
@@ -398,7 +686,7 @@ void MessageDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
     const QColor text = pal.color(QPalette::Text);
     const QColor dim = mix(text, base, 0.45);
     const QColor accent = pal.color(QPalette::Highlight);
-    const QRect r = option.rect;
+    const QRect r(option.rect.topLeft(), QSize(option.rect.width(), L->height)); // unclamped
     painter->fillRect(r, base);
     if (m.role == MessageRole::User)
         painter->fillRect(r.adjusted(0, 1, 0, -1), mix(base, accent, 0.07));
@@ -447,9 +735,15 @@ void MessageDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
         QRect(QPoint(0, 0), r.size()) & QRect(-r.topLeft(), m_view->viewport()->size());
     for (int i = 0; i < int(L->parts.size()); ++i) {
         const Part& p = L->parts[size_t(i)];
-        if (!p.rect.intersects(visibleInRow))
+        if (!p.rect.intersects(visibleInRow) || !p.doc)
             continue;
-        if (p.segment.kind == MarkdownSegment::Kind::Code) {
+        if (p.segment.kind == MarkdownSegment::Kind::Code && p.segment.continued) {
+            // The rest of a code block cut into segments: the same box, without a header.
+            painter->fillRect(p.rect, mix(base, text, 0.06));
+            painter->setPen(QPen(mix(base, text, 0.15), 1));
+            painter->drawLine(p.rect.topLeft(), p.rect.bottomLeft());
+            painter->drawLine(p.rect.topRight(), p.rect.bottomRight());
+        } else if (p.segment.kind == MarkdownSegment::Kind::Code) {
             QPainterPath box;
             box.addRoundedRect(QRectF(p.rect), 6, 6);
             painter->fillPath(box, mix(base, text, 0.06));
@@ -552,7 +846,11 @@ bool MessageDelegate::editorEvent(QEvent* event, QAbstractItemModel*, const QSty
             continue;
         switch (a.kind) {
         case ActionKind::CopyCode: {
-            const QString code = L->parts.at(size_t(a.part)).segment.text;
+            QString code = L->parts.at(size_t(a.part)).segment.text;
+            for (size_t k = size_t(a.part) + 1; k < L->parts.size() && L->parts[k].segment.continued &&
+                                                L->parts[k].segment.kind == MarkdownSegment::Kind::Code;
+                 ++k)
+                code += L->parts[k].segment.text;
             QGuiApplication::clipboard()->setText(code);
             emit codeCopied(code);
             break;
@@ -584,7 +882,7 @@ bool MessageDelegate::editorEvent(QEvent* event, QAbstractItemModel*, const QSty
         return true;
     }
     for (const Part& p : L->parts) {
-        if (!p.rect.contains(pos))
+        if (!p.rect.contains(pos) || !p.doc)
             continue;
         const QString href = p.doc->documentLayout()->anchorAt(QPointF(pos - p.docPos));
         if (!href.isEmpty()) {
@@ -607,7 +905,7 @@ bool MessageDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view,
     if (L && event->type() == QEvent::ToolTip) {
         const QPoint pos = event->pos() - option.rect.topLeft();
         for (const Part& p : L->parts) {
-            if (!p.rect.contains(pos))
+            if (!p.rect.contains(pos) || !p.doc)
                 continue;
             const QString href = p.doc->documentLayout()->anchorAt(QPointF(pos - p.docPos));
             if (!href.isEmpty()) {

@@ -2,7 +2,10 @@
 // language label and Copy button, reasoning, stats line, status badge, inline error, actions) and
 // handles clicks on those actions. Laid-out documents are kept in a bounded LRU cache keyed by
 // message id, content revision and width; rows never painted get a cheap height estimate, so
-// opening a 10,000-message conversation lays out only what is on screen.
+// opening a 10,000-message conversation lays out only what is on screen. Within a row the same
+// holds per segment: a long reply's segments get estimated heights, a paint renders only the
+// segments it shows, and an idle job measures the rest a few milliseconds per event-loop turn
+// (keeping documents only near the viewport), so a 5 MB reply never stalls the GUI thread.
 #pragma once
 
 #include "MarkdownRenderer.h"
@@ -12,6 +15,7 @@
 #include <QSet>
 #include <QStyledItemDelegate>
 #include <QTextDocument>
+#include <QTimer>
 
 #include <memory>
 #include <vector>
@@ -49,9 +53,11 @@ public:
     struct Part
     {
         MarkdownSegment segment;
-        std::unique_ptr<SafeTextDocument> doc;
-        QRect rect;    // whole part incl. code header, relative to the row
-        QPoint docPos; // where the document is drawn, relative to the row
+        std::unique_ptr<SafeTextDocument> doc; // null until the part is near the viewport
+        QRect rect;                            // whole part incl. code header, relative to the row
+        QPoint docPos;                         // where the document is drawn, relative to the row
+        int docHeight = 0;                     // of the document at measuredWidth, else an estimate
+        int measuredWidth = 0;                 // 0: docHeight is an estimate
     };
     struct Layout
     {
@@ -74,7 +80,11 @@ public:
         QRect statsRect;
         QString stats;
         std::vector<Action> actions;
-        QRect textRect; // union of the prose/code parts (clicks here start text selection)
+        QRect textRect;         // union of the prose/code parts (clicks here start text selection)
+        quint64 generation = 0; // TranscriptModel::contentGenerationAt when laid out
+        qsizetype contentSize = 0;
+        int textWidth = 0;
+        int pending = 0; // parts whose height is still an estimate
     };
 
     explicit MessageDelegate(QAbstractItemView* view);
@@ -108,9 +118,23 @@ public:
     // Relayouts caused by a changed revision of an already laid-out message (the streaming row).
     int relayoutCount(qint64 messageId) const { return m_relayouts.value(messageId); }
     int totalLayouts() const { return m_totalLayouts; }
+    // Parts of cached rows whose height is still an estimate (the idle job works them off).
+    int pendingParts() const;
+    // Characters of Markdown parsed and laid out since the last resetRenderStats() (tests bound what
+    // one paint or one idle step may cost).
+    qint64 renderedChars() const { return m_renderedChars; }
+    int renderedParts() const { return m_renderedParts; }
+    void resetRenderStats() { m_renderedChars = 0, m_renderedParts = 0; }
+    static constexpr int EagerChars = 8000;       // messages up to this size are rendered whole at once
+    static constexpr int RefineBudgetMs = 8;      // idle measuring per event-loop turn
+    static constexpr int PaintBudgetChars = 6000; // new Markdown one paint of a row may render
+    static constexpr int MaxDocsPerRow = 48;      // rendered documents kept per row
 
 signals:
     void rowHeightChanged(); // a painted row's exact height differs from what the view assumed
+    // Parts entirely above the viewport changed height by `delta` px: the view keeps what the user
+    // is looking at in place.
+    void contentAboveViewportResized(int delta);
     void textClicked(const QModelIndex& index);
     void retryRequested();
     void versionRequested(qint64 messageId);
@@ -136,6 +160,15 @@ private:
                                         std::shared_ptr<Layout> previous) const;
     int estimateHeight(const Message& m, int width) const;
     void touch(qint64 id, std::shared_ptr<Layout> layout) const;
+    Layout* mutableLayout(const QModelIndex& index) const;
+    void renderPart(Layout& L, int i) const;
+    void reflow(Layout& L) const;
+    int estimatePart(const MarkdownSegment& s, int textW) const;
+    QRect visibleInRow(const QModelIndex& index, int rowHeight) const;
+    bool ensureVisibleParts(Layout& L, const QRect& visible, qint64 budgetChars) const;
+    void trimDocuments(Layout& L, const QRect& visible) const;
+    void refineStep();
+    void scheduleRefine() const;
 
     QAbstractItemView* m_view;
     mutable QHash<qint64, Entry> m_cache;
@@ -143,6 +176,9 @@ private:
     mutable quint64 m_tick = 0;
     mutable QHash<qint64, int> m_relayouts;
     mutable int m_totalLayouts = 0;
+    mutable qint64 m_renderedChars = 0;
+    mutable int m_renderedParts = 0;
+    QTimer* m_refine;
     QSet<qint64> m_expandedReasoning;
     qint64 m_highlightId = 0;
     QString m_highlightText;

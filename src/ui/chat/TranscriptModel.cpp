@@ -29,8 +29,11 @@ void TranscriptModel::setSession(ChatSession* session)
     beginResetModel();
     m_rows = session ? session->thread().visible() : QList<Message>{};
     m_revisions.clear();
-    for (int i = 0; i < m_rows.size(); ++i)
-        m_revisions.append(m_nextRevision++);
+    m_generations.clear();
+    for (int i = 0; i < m_rows.size(); ++i) {
+        m_revisions.append(m_nextRevision);
+        m_generations.append(m_nextRevision++);
+    }
     rebuildIndex();
     endResetModel();
     if (!session)
@@ -118,6 +121,11 @@ quint64 TranscriptModel::revisionAt(int row) const
     return row >= 0 && row < m_revisions.size() ? m_revisions.at(row) : 0;
 }
 
+quint64 TranscriptModel::contentGenerationAt(int row) const
+{
+    return row >= 0 && row < m_generations.size() ? m_generations.at(row) : 0;
+}
+
 bool TranscriptModel::isStreamingRow(int row) const
 {
     const Message* m = messageAt(row);
@@ -155,8 +163,11 @@ void TranscriptModel::syncFromThread()
         beginResetModel();
         m_rows = next;
         m_revisions.clear();
-        for (int i = 0; i < m_rows.size(); ++i)
-            m_revisions.append(m_nextRevision++);
+        m_generations.clear();
+        for (int i = 0; i < m_rows.size(); ++i) {
+            m_revisions.append(m_nextRevision);
+            m_generations.append(m_nextRevision++);
+        }
         rebuildIndex();
         endResetModel();
         return;
@@ -168,6 +179,8 @@ void TranscriptModel::syncFromThread()
         const Message& b = next.at(i);
         if (a.content != b.content || a.status != b.status || a.updatedAt != b.updatedAt ||
             a.errorText != b.errorText || m_session->thread().versionOf(b.id).count > 1) {
+            if (!b.content.startsWith(a.content))
+                m_generations[i] = m_nextRevision;
             m_rows[i] = b;
             m_revisions[i] = m_nextRevision++;
             emit dataChanged(index(i), index(i));
@@ -177,6 +190,7 @@ void TranscriptModel::syncFromThread()
         beginRemoveRows({}, prefix, int(m_rows.size()) - 1);
         m_rows.resize(prefix);
         m_revisions.resize(prefix);
+        m_generations.resize(prefix);
         rebuildIndex();
         endRemoveRows();
     }
@@ -184,7 +198,8 @@ void TranscriptModel::syncFromThread()
         beginInsertRows({}, prefix, int(next.size()) - 1);
         for (qsizetype i = prefix; i < next.size(); ++i) {
             m_rows.append(next.at(i));
-            m_revisions.append(m_nextRevision++);
+            m_revisions.append(m_nextRevision);
+            m_generations.append(m_nextRevision++);
         }
         rebuildIndex();
         endInsertRows();
@@ -240,6 +255,8 @@ void TranscriptModel::finishReply(const Message& message)
         syncFromThread();
         return;
     }
+    if (!message.content.startsWith(m_rows.at(row).content))
+        m_generations[row] = m_nextRevision;
     m_rows[row] = message; // the stored, authoritative text and figures
     m_revisions[row] = m_nextRevision++;
     emit dataChanged(index(row), index(row));

@@ -41,6 +41,9 @@ public:
     int rowForMessage(qint64 id) const;
     const Message* messageAt(int row) const;
     quint64 revisionAt(int row) const;
+    // Changes only when a row's content is replaced by text that does not extend it: while it stays
+    // the same, the content only grew at its end (the delegate then re-splits the tail only).
+    quint64 contentGenerationAt(int row) const;
     bool isStreamingRow(int row) const;
     // How many dataChanged signals the stream coalescing emitted (for tests and benchmarks).
     int streamUpdateCount() const { return m_streamUpdates; }
@@ -57,6 +60,7 @@ private:
     QPointer<ChatSession> m_session;
     QList<Message> m_rows;
     QList<quint64> m_revisions;
+    QList<quint64> m_generations;
     QHash<qint64, int> m_rowById;
     quint64 m_nextRevision = 1;
     qint64 m_pendingId = 0; // streaming message with deltas not yet announced

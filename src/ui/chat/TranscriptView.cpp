@@ -45,6 +45,12 @@ TranscriptView::TranscriptView(QWidget* parent)
     setModel(m_model);
 
     connect(m_delegate, &MessageDelegate::rowHeightChanged, this, [this] { scheduleDelayedItemsLayout(); });
+    connect(m_delegate, &MessageDelegate::contentAboveViewportResized, this, [this](int delta) {
+        // Measured parts above the viewport changed height: scroll by as much once the new heights
+        // are laid out, so the text being read does not move.
+        if (!m_followBottom && !m_anchor.isValid())
+            m_pendingScroll += delta;
+    });
     connect(m_delegate, &MessageDelegate::textClicked, this, &TranscriptView::openSelectionEditor);
     connect(m_delegate, &MessageDelegate::editRequested, this, &TranscriptView::editRequested);
     connect(m_delegate, &MessageDelegate::workspaceSettingsRequested, this,
@@ -107,6 +113,9 @@ void TranscriptView::updateGeometries()
         verticalScrollBar()->setValue(verticalScrollBar()->maximum());
     else if (m_anchor.isValid())
         scrollTo(m_anchor, QAbstractItemView::PositionAtTop);
+    else if (m_pendingScroll != 0)
+        verticalScrollBar()->setValue(verticalScrollBar()->value() + m_pendingScroll);
+    m_pendingScroll = 0;
     m_adjustingScroll = false;
 }
 
@@ -272,7 +281,7 @@ void TranscriptView::mouseMoveEvent(QMouseEvent* event)
         }
         if (shape == Qt::ArrowCursor) {
             for (const auto& part : layout->parts) {
-                if (!part.rect.contains(inRow))
+                if (!part.rect.contains(inRow) || !part.doc)
                     continue;
                 const bool link =
                     !part.doc->documentLayout()->anchorAt(QPointF(inRow - part.docPos)).isEmpty();

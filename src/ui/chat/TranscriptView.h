@@ -66,6 +66,7 @@ private:
     QPersistentModelIndex m_anchor; // a jumped-to message kept at the top while heights settle
     bool m_followBottom = true;
     bool m_adjustingScroll = false;
+    int m_pendingScroll = 0; // see MessageDelegate::contentAboveViewportResized
 };
 
 } // namespace anyrouter
