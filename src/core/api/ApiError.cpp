@@ -383,7 +383,8 @@ QString ApiError::userMessage() const
         base = tr("The gateway reported a conflict with the current state.");
         break;
     case Category::RateLimited:
-        base = m_retryAfter
+        // A wait of 0 ("retry in 0 seconds") says nothing, and n < 0 would leave "%n" in the text.
+        base = m_retryAfter && *m_retryAfter > 0
                    ? tr("Rate limited by the gateway. You can retry in %n second(s).", nullptr, *m_retryAfter)
                    : tr("Rate limited by the gateway. Wait a moment, then retry.");
         break;

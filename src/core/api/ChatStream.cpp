@@ -38,7 +38,8 @@ std::optional<double> ChatStream::tokensPerSecond() const
     if (!m_ttftMs || genMs <= 0)
         return std::nullopt;
     const double tokens = m_usage.completionTokens ? double(*m_usage.completionTokens) : double(m_deltaCount);
-    return tokens * 1000.0 / genMs;
+    // A few microseconds of generation would give an absurd rate: none rather than nonsense.
+    return Usage::validTokensPerSecond(tokens * 1000.0 / genMs);
 }
 
 void ChatStream::start()
@@ -285,8 +286,10 @@ void ChatStream::onFinished()
         const bool canRetry = e.isRetryable() && !m_sawContent && m_attempt <= m_maxRetries &&
                               e.retryAfterSeconds().value_or(0) <= kMaxRetryWaitS;
         if (canRetry) {
+            // Retry-After is "at least": "0" or a past date still waits the backoff, never at once.
+            const qint64 backoff = 500LL * m_attempt;
             const qint64 delay =
-                e.retryAfterSeconds() ? qint64(*e.retryAfterSeconds()) * 1000 : 500LL * m_attempt;
+                e.retryAfterSeconds() ? std::max(qint64(*e.retryAfterSeconds()) * 1000, backoff) : backoff;
             m_state = State::Connecting;
             m_client->clock()->schedule(delay, this, [this] {
                 if (m_state == State::Connecting)

@@ -333,8 +333,8 @@ void ChatSession::finalize()
     m_reply.generationId = s->generationId();
     m_reply.finishReason = s->finishReason();
     m_reply.usage = s->usage();
-    m_reply.ttftMs = s->ttftMs();
-    m_reply.tokensPerSecond = s->tokensPerSecond();
+    m_reply.ttftMs = Usage::validDurationMs(s->ttftMs());
+    m_reply.tokensPerSecond = Usage::validTokensPerSecond(s->tokensPerSecond());
     switch (s->state()) {
     case ChatStream::State::Completed:
         m_reply.status = MessageStatus::Complete;

@@ -5,6 +5,8 @@
 #include "SqlUtil.h"
 #include "StorageLog.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSqlQuery>
 
@@ -21,7 +23,8 @@ const QString kConversationColumns =
 const QString kMessageColumns =
     u"id, conversation_id, parent_id, role, content, reasoning, status, model, served_model, provider,"
     " generation_id, finish_reason, error_text, error_category, prompt_tokens, completion_tokens,"
-    " cached_tokens, reasoning_tokens, cost, ttft_ms, tokens_per_second, key_label, created_at, updated_at"_s;
+    " cached_tokens, reasoning_tokens, cost, ttft_ms, tokens_per_second, key_label, created_at, updated_at,"
+    " usage_rejected"_s;
 
 Conversation conversationFromRow(const QSqlQuery& q)
 {
@@ -61,18 +64,25 @@ Message messageFromRow(const QSqlQuery& q)
     m.usage.completionTokens = sql::toOptional<qint64>(q.value(15));
     m.usage.cachedTokens = sql::toOptional<qint64>(q.value(16));
     m.usage.reasoningTokens = sql::toOptional<qint64>(q.value(17));
+    m.usage.cost = sql::toOptional<double>(q.value(18));
+    // What the gateway sent that failed validation, kept as sent (JSON object; NULL when nothing).
+    if (const QString rejected = q.value(24).toString(); !rejected.isEmpty())
+        m.usage.rejected = QJsonDocument::fromJson(rejected.toUtf8()).object();
+    // Rows written before usage was validated may hold -5 tokens or a cost of 1e308: such a figure
+    // moves to usage.rejected (shown as "unknown"), and no total is built from it.
+    m.usage.sanitize();
     if (m.usage.promptTokens || m.usage.completionTokens)
         m.usage.totalTokens = m.usage.promptTokens.value_or(0) + m.usage.completionTokens.value_or(0);
-    m.usage.cost = sql::toOptional<double>(q.value(18));
-    m.ttftMs = sql::toOptional<double>(q.value(19));
-    m.tokensPerSecond = sql::toOptional<double>(q.value(20));
+    m.ttftMs = Usage::validDurationMs(sql::toOptional<double>(q.value(19)));
+    m.tokensPerSecond = Usage::validTokensPerSecond(sql::toOptional<double>(q.value(20)));
     m.keyLabel = q.value(21).toString();
     m.createdAt = sql::toTime(q.value(22));
     m.updatedAt = sql::toTime(q.value(23));
     return m;
 }
 
-// Binds every message column except id and the timestamps, in kMessageColumns order.
+// Binds every message column except id and the timestamps, in kMessageColumns order (usage_rejected,
+// listed after the timestamps there, is bound last).
 void bindMessageFields(QSqlQuery& q, const Message& m)
 {
     q.addBindValue(m.conversationId);
@@ -96,6 +106,10 @@ void bindMessageFields(QSqlQuery& q, const Message& m)
     q.addBindValue(sql::fromOptional(m.ttftMs));
     q.addBindValue(sql::fromOptional(m.tokensPerSecond));
     q.addBindValue(sql::text(m.keyLabel));
+    q.addBindValue(
+        m.usage.rejected.isEmpty()
+            ? QVariant(QMetaType::fromType<QString>())
+            : QVariant(QString::fromUtf8(QJsonDocument(m.usage.rejected).toJson(QJsonDocument::Compact))));
 }
 
 // A word the unicode61 tokenizer keeps something of: it has at least one letter, digit or
@@ -205,7 +219,8 @@ bool ConversationStore::insertMessage(Message& m)
         u"INSERT INTO messages (conversation_id, parent_id, role, content, reasoning, status, model,"
         " served_model, provider, generation_id, finish_reason, error_text, error_category, prompt_tokens,"
         " completion_tokens, cached_tokens, reasoning_tokens, cost, ttft_ms, tokens_per_second, key_label,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        " usage_rejected, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     bindMessageFields(q, m);
     q.addBindValue(sql::fromTime(created));
     q.addBindValue(sql::fromTime(now));
@@ -238,7 +253,8 @@ bool ConversationStore::updateMessage(const Message& m)
         u"UPDATE messages SET conversation_id = ?, parent_id = ?, role = ?, content = ?, reasoning = ?,"
         " status = ?, model = ?, served_model = ?, provider = ?, generation_id = ?, finish_reason = ?,"
         " error_text = ?, error_category = ?, prompt_tokens = ?, completion_tokens = ?, cached_tokens = ?,"
-        " reasoning_tokens = ?, cost = ?, ttft_ms = ?, tokens_per_second = ?, key_label = ?,"
+        " reasoning_tokens = ?, cost = ?, ttft_ms = ?, tokens_per_second = ?, key_label = ?, usage_rejected "
+        "= ?,"
         " created_at = COALESCE(?, created_at), updated_at = ? WHERE id = ?"_s);
     bindMessageFields(q, m);
     q.addBindValue(sql::fromTime(m.createdAt));

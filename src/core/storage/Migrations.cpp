@@ -175,6 +175,12 @@ const QList<Migration>& allMigrations()
              u"ALTER TABLE workspaces ADD COLUMN routing TEXT NOT NULL DEFAULT ''"_s,
              u"ALTER TABLE workspaces ADD COLUMN attribution TEXT NOT NULL DEFAULT ''"_s,
          }},
+        {5,
+         "usage figures the gateway sent that failed validation, kept as sent for the record",
+         {
+             // JSON object {"<field>": <value as sent>} (Usage::rejected); NULL when every figure was valid.
+             u"ALTER TABLE messages ADD COLUMN usage_rejected TEXT"_s,
+         }},
     };
     return list;
 }

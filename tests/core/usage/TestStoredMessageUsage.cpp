@@ -7,6 +7,7 @@
 #include "core/storage/ConversationStore.h"
 #include "core/storage/Database.h"
 
+#include <QJsonObject>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -25,6 +26,7 @@ private slots:
     void initTestCase() { test::initHermeticEnvironment(); }
     void oldRow_data();
     void oldRow();
+    void rejectedFiguresAreKeptAsSent();
 };
 
 void TestStoredMessageUsage::oldRow_data()
@@ -87,6 +89,45 @@ void TestStoredMessageUsage::oldRow()
     for (const Message& msg : store.messages(c.id))
         sum += msg.usage.cost.value_or(0);
     QVERIFY2(std::isfinite(sum) && sum >= 0, qPrintable(QString::number(sum)));
+}
+
+// The record keeps what the gateway sent: a rejected figure survives a save and a reload (and so a
+// restart) as sent, while the field itself stays empty.
+void TestStoredMessageUsage::rejectedFiguresAreKeptAsSent()
+{
+    QTemporaryDir dir;
+    Database db(dir.filePath(u"m.sqlite"_s));
+    QVERIFY(db.open());
+    ConversationStore store(db);
+    Conversation c;
+    c.workspaceId = u"ws1"_s;
+    QVERIFY(store.createConversation(c));
+    Message m;
+    m.conversationId = c.id;
+    m.role = MessageRole::Assistant;
+    m.content = u"hi"_s;
+    m.usage = Usage::fromJson(
+        QJsonObject{{u"prompt_tokens"_s, 10}, {u"completion_tokens"_s, -5}, {u"cost"_s, 1e308}});
+    QVERIFY(m.usage.hasRejected(u"completion_tokens"));
+    QVERIFY(store.insertMessage(m));
+
+    std::optional<Message> back = store.message(m.id);
+    QVERIFY(back);
+    QCOMPARE(back->usage.promptTokens, std::optional<qint64>(10));
+    QVERIFY(!back->usage.completionTokens);
+    QVERIFY(!back->usage.cost);
+    QVERIFY(back->usage.hasRejected(u"completion_tokens"));
+    QVERIFY(back->usage.hasRejected(u"cost"));
+    QCOMPARE(back->usage.rejected.value(u"completion_tokens"_s).toDouble(), -5.0);
+    QCOMPARE(back->usage.rejected.value(u"cost"_s).toDouble(), 1e308);
+
+    // An update that clears the rejected figures clears them on disk too.
+    back->usage = Usage::fromJson(QJsonObject{{u"prompt_tokens"_s, 10}, {u"completion_tokens"_s, 4}});
+    QVERIFY(store.updateMessage(*back));
+    back = store.message(m.id);
+    QVERIFY(back);
+    QVERIFY(back->usage.rejected.isEmpty());
+    QCOMPARE(back->usage.completionTokens, std::optional<qint64>(4));
 }
 
 QTEST_GUILESS_MAIN(TestStoredMessageUsage)
