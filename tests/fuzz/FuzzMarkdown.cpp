@@ -22,6 +22,7 @@
 #include <QPalette>
 #include <QTextDocument>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdarg>
 #include <cstring>
@@ -39,6 +40,10 @@ namespace {
 
 std::atomic<bool> g_armed{false};
 bool g_trace = false;
+// libFuzzer writes the failing input (crash-*, timeout-*) from inside the failing call, i.e. while
+// armed: its -artifact_prefix / -exact_artifact_path are allowed.
+char g_artifactPrefix[4096] = {};
+char g_exactArtifact[4096] = {};
 
 bool startsWith(const char* s, const char* prefix)
 {
@@ -49,6 +54,9 @@ bool startsWith(const char* s, const char* prefix)
 // and caches; nothing else is a file a reply may cause to be read.
 bool allowed(const char* path)
 {
+    if ((g_artifactPrefix[0] && startsWith(path, g_artifactPrefix)) ||
+        (g_exactArtifact[0] && std::strcmp(path, g_exactArtifact) == 0))
+        return true;
     static const char* const kPrefixes[] = {
         "/usr/share/fonts/",      "/usr/local/share/fonts/", "/etc/fonts/",
         "/var/cache/fontconfig/", "/usr/share/fontconfig/",
@@ -204,9 +212,51 @@ void layoutAndPaint(QTextDocument& doc)
     doc.drawContents(&painter, QRectF(0, 0, 480, 320));
 }
 
+// A growing reply is re-split from its last segment only (splitFrom(), where the renderer has it):
+// streaming the same text in a few steps must give exactly split() of the whole text. Templated so
+// the check compiles away against a renderer without splitFrom().
+template <typename Renderer>
+void checkIncrementalSplit(const QString& markdown, const QList<MarkdownSegment>& whole)
+{
+    if constexpr (requires(QStringView m, const QList<MarkdownSegment>& p) { Renderer::splitFrom(m, p); }) {
+        if (markdown.isEmpty())
+            return;
+        fuzz::SplitRng rng(uint64_t(markdown.size()) * 0x9E3779B97F4A7C15ULL ^ markdown.front().unicode());
+        QList<qsizetype> cuts;
+        for (int i = 0; i < 3; ++i) {
+            qsizetype c = rng.bounded(markdown.size());
+            if (c > 0 && markdown.at(c).isLowSurrogate() && markdown.at(c - 1).isHighSurrogate())
+                --c; // the stream layer only ever hands over whole code points
+            cuts.append(c);
+        }
+        std::sort(cuts.begin(), cuts.end());
+        cuts.append(markdown.size());
+        QList<MarkdownSegment> segments = Renderer::split(QStringView(markdown).left(cuts.front()));
+        for (qsizetype i = 1; i < cuts.size(); ++i)
+            segments = Renderer::splitFrom(QStringView(markdown).left(cuts[i]), segments);
+        if (segments != whole) {
+            QByteArray detail = "whole: " + QByteArray::number(whole.size()) +
+                                " segments, incremental: " + QByteArray::number(segments.size()) + "; cuts:";
+            for (const qsizetype c : cuts)
+                detail += ' ' + QByteArray::number(c);
+            for (qsizetype i = 0; i < std::min(whole.size(), segments.size()); ++i) {
+                if (!(whole[i] == segments[i])) {
+                    detail += "\nfirst difference at segment " + QByteArray::number(i) +
+                              "\n  whole: " + fuzz::escapedBytes(whole[i].text.toUtf8(), 300) +
+                              "\n  incremental: " + fuzz::escapedBytes(segments[i].text.toUtf8(), 300);
+                    break;
+                }
+            }
+            fuzz::fail("splitFrom() of a growing reply differs from split()",
+                       detail + "\ninput: " + fuzz::escapedBytes(markdown.toUtf8()));
+        }
+    }
+}
+
 void renderAll(const QString& markdown)
 {
     const QList<MarkdownSegment> segments = MarkdownRenderer::split(markdown);
+    checkIncrementalSplit<MarkdownRenderer>(markdown, segments);
     for (const MarkdownSegment& s : segments) {
 #ifdef ANYROUTER_FUZZ_SAFE_DOCUMENT
         SafeTextDocument doc; // what the transcript renders replies into
@@ -226,8 +276,17 @@ void renderAll(const QString& markdown)
 
 } // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***)
+extern "C" int LLVMFuzzerInitialize(int* argcp, char*** argvp)
 {
+    for (int i = 1; argcp && argvp && i < *argcp; ++i) {
+        const char* arg = (*argvp)[i];
+        if (startsWith(arg, "-artifact_prefix="))
+            std::snprintf(g_artifactPrefix, sizeof g_artifactPrefix, "%s",
+                          arg + std::strlen("-artifact_prefix="));
+        else if (startsWith(arg, "-exact_artifact_path="))
+            std::snprintf(g_exactArtifact, sizeof g_exactArtifact, "%s",
+                          arg + std::strlen("-exact_artifact_path="));
+    }
     qputenv("QT_QPA_PLATFORM", "offscreen");
     qputenv("QT_LOGGING_RULES", "*.debug=false;qt.text.markdown=false");
     static int argc = 1;

@@ -17,9 +17,9 @@ using anyrouter::fuzz::escapedBytes;
 
 namespace {
 
-// The longest wait the client may schedule from one header. A day: nothing legitimate asks a
-// desktop client to wait longer, and a larger figure is a bogus value the retry logic must cap.
-constexpr int kCapSeconds = 24 * 3600;
+// The longest wait the client may schedule from one header (a day; see RateLimitInfo.h).
+constexpr int kCapSeconds = kMaxRetryAfterSeconds;
+static_assert(kCapSeconds > 0 && kCapSeconds <= 7 * 24 * 3600, "a cap of minutes to days");
 
 // A reply that only carries headers (QNetworkReply::setRawHeader is protected).
 class HeaderReply : public QNetworkReply
