@@ -23,6 +23,7 @@
 #include <QScrollBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 
 using namespace anyrouter;
 using namespace Qt::StringLiterals;
@@ -81,6 +82,7 @@ private slots:
     void onePaintRendersABoundedAmount_data();
     void onePaintRendersABoundedAmount();
     void copyOfACutCodeBlockIsTheWholeBlock();
+    void selectionEditorOfALongReplyHoldsWhatIsOnScreen();
 
 private:
     QModelIndex openReply(const QString& reply);
@@ -288,6 +290,22 @@ void TestLongReply::copyOfACutCodeBlockIsTheWholeBlock()
     }));
     QTest::mouseClick(m_view->viewport(), Qt::LeftButton, {}, r.center());
     QCOMPARE(QGuiApplication::clipboard()->text(), code);
+}
+
+void TestLongReply::selectionEditorOfALongReplyHoldsWhatIsOnScreen()
+{
+    // Clicking into a 5 MB reply opens the selectable-text editor; it must not parse 5 MB.
+    const QModelIndex idx = openReply(longReply(u"prose"_s, 5 * 1024 * 1024));
+    QVERIFY(idx.isValid());
+    // Opened at the bottom: wait until the end is painted.
+    QTRY_VERIFY(m_view->messageDelegate()->layoutFor(idx)->parts.back().doc != nullptr);
+    m_view->openSelectionEditor(idx);
+    auto* browser = qobject_cast<QTextBrowser*>(m_view->selectionEditor());
+    QVERIFY(browser);
+    const QString text = browser->toPlainText();
+    QVERIFY2(text.size() < 40000, qPrintable(QString::number(text.size())));
+    QVERIFY(text.contains(kLastLine)); // it opened at the bottom: the editor shows the end
+    QVERIFY(m_view->viewport()->rect().intersects(browser->geometry()));
 }
 
 QTEST_MAIN(TestLongReply)

@@ -34,6 +34,7 @@ constexpr int kMarginY = 10;
 constexpr int kGap = 6;
 constexpr int kCodeHeaderPad = 4;
 constexpr int kMaxViewRowHeight = 32767; // QListViewItem's short height
+constexpr char kEditorRectProperty[] = "anyrouterEditorRect";
 
 QFont monoFont(const QFont& base)
 {
@@ -962,7 +963,29 @@ void MessageDelegate::setEditorData(QWidget* editor, const QModelIndex& index) c
     if (!doc)
         return; // never: createEditor() gave it one; a plain document would load what the reply names
     doc->setDefaultFont(m_view->font());
-    doc->setSafeMarkdown(model->messageAt(index.row())->content);
+    const QString& content = model->messageAt(index.row())->content;
+    const Layout* L = layoutFor(index);
+    if (content.size() <= EditorWholeChars || !L || L->parts.empty()) {
+        editor->setProperty(kEditorRectProperty, QVariant());
+        doc->setSafeMarkdown(content);
+        return;
+    }
+    // A very long reply: parsing it whole would stall the GUI thread, so the editor covers the
+    // segments on screen (what the user clicked into) and holds only those.
+    const QRect visible = visibleInRow(index, L->height);
+    QString markdown;
+    QRect covered;
+    for (const Part& p : L->parts) {
+        if (!p.rect.intersects(visible))
+            continue;
+        if (p.segment.kind == MarkdownSegment::Kind::Code)
+            markdown += u"```"_s + p.segment.language + u'\n' + p.segment.text + u"\n```\n\n"_s;
+        else
+            markdown += p.segment.text + u"\n\n"_s;
+        covered |= p.rect;
+    }
+    editor->setProperty(kEditorRectProperty, covered);
+    doc->setSafeMarkdown(markdown);
 }
 
 void MessageDelegate::updateEditorGeometry(QWidget* editor, const QStyleOptionViewItem& option,
@@ -973,8 +996,10 @@ void MessageDelegate::updateEditorGeometry(QWidget* editor, const QStyleOptionVi
         editor->setGeometry(option.rect);
         return;
     }
-    // Cover the text area only, so the action buttons below stay visible.
-    editor->setGeometry(L->textRect.translated(option.rect.topLeft()).adjusted(0, 0, 0, 0));
+    // Cover the text area only, so the action buttons below stay visible (for a very long reply,
+    // the segments the editor holds).
+    const QRect covered = editor->property(kEditorRectProperty).toRect();
+    editor->setGeometry((covered.isValid() ? covered : L->textRect).translated(option.rect.topLeft()));
 }
 
 } // namespace anyrouter

@@ -125,10 +125,11 @@ public:
     qint64 renderedChars() const { return m_renderedChars; }
     int renderedParts() const { return m_renderedParts; }
     void resetRenderStats() { m_renderedChars = 0, m_renderedParts = 0; }
-    static constexpr int EagerChars = 8000;       // messages up to this size are rendered whole at once
-    static constexpr int RefineBudgetMs = 8;      // idle measuring per event-loop turn
-    static constexpr int PaintBudgetChars = 6000; // new Markdown one paint of a row may render
-    static constexpr int MaxDocsPerRow = 48;      // rendered documents kept per row
+    static constexpr int EagerChars = 8000;        // messages up to this size are rendered whole at once
+    static constexpr int RefineBudgetMs = 8;       // idle measuring per event-loop turn
+    static constexpr int PaintBudgetChars = 6000;  // new Markdown one paint of a row may render
+    static constexpr int MaxDocsPerRow = 48;       // rendered documents kept per row
+    static constexpr int EditorWholeChars = 64000; // longer: the selection editor holds what is on screen
 
 signals:
     void rowHeightChanged(); // a painted row's exact height differs from what the view assumed

@@ -119,6 +119,20 @@ void TranscriptView::updateGeometries()
     m_adjustingScroll = false;
 }
 
+void TranscriptView::scrollTo(const QModelIndex& index, ScrollHint hint)
+{
+    // A row taller than the viewport that already fills part of it is visible: QListView would jump
+    // to its top (on every click into a long reply, since a click makes the row current).
+    if (hint == EnsureVisible && index.isValid()) {
+        const QRect r = visualRect(index);
+        const MessageDelegate::Layout* layout = m_delegate->layoutFor(index);
+        const QRect real(r.topLeft(), QSize(r.width(), layout ? layout->height : r.height()));
+        if (real.height() > viewport()->height() && real.intersects(viewport()->rect()))
+            return;
+    }
+    QListView::scrollTo(index, hint);
+}
+
 void TranscriptView::resizeEvent(QResizeEvent* event)
 {
     QListView::resizeEvent(event);

@@ -40,6 +40,8 @@ public:
     QWidget* selectionEditor() const;
     void openSelectionEditor(const QModelIndex& index);
     void closeSelectionEditor();
+    // EnsureVisible leaves a row taller than the viewport alone when it is already partly in view.
+    void scrollTo(const QModelIndex& index, ScrollHint hint = EnsureVisible) override;
 
 signals:
     void editRequested(qint64 userMessageId, const QString& text); // composer enters edit mode
