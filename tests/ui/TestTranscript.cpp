@@ -31,6 +31,8 @@
 #include <QTest>
 #include <QTextBrowser>
 
+#include <limits>
+
 using namespace anyrouter;
 using namespace Qt::StringLiterals;
 
@@ -58,6 +60,7 @@ private slots:
     void errorActions();
     void statusBadgesAndStats_data();
     void statusBadgesAndStats();
+    void absurdUsageShowsUnknown();
     void editActionAndClickToSelect();
     void copyCodeButtonCopiesExactlyTheCode();
     void contextMenuCopies();
@@ -425,6 +428,38 @@ void TestTranscript::statusBadgesAndStats()
         m_view->messageDelegate()->actionRect(model->index(1), MessageDelegate::ActionKind::Retry).isValid(),
         !badge.isEmpty());
     QVERIFY(!m_view->accessibleName().isEmpty());
+}
+
+// Figures the gateway sent but that failed validation read "unknown", never the absurd value.
+void TestTranscript::absurdUsageShowsUnknown()
+{
+    Conversation c;
+    c.model = u"openai/gpt-5.4-mini"_s;
+    QVERIFY(m_store->createConversation(c));
+    Message u;
+    u.conversationId = c.id;
+    u.content = u"Hi"_s;
+    QVERIFY(m_store->insertMessage(u));
+    Message a;
+    a.conversationId = c.id;
+    a.parentId = u.id;
+    a.role = MessageRole::Assistant;
+    a.content = u"Answer"_s;
+    a.status = MessageStatus::Complete;
+    a.model = c.model;
+    a.usage = Usage::fromJson(
+        QJsonObject{{u"prompt_tokens"_s, 12}, {u"completion_tokens"_s, -5}, {u"cost"_s, 1e308}});
+    a.ttftMs = std::numeric_limits<double>::infinity();
+    a.tokensPerSecond = -3.0;
+    QVERIFY(m_store->insertMessage(a));
+    QVERIFY(m_session->open(c.id));
+    TranscriptModel* model = m_view->transcriptModel();
+    const auto* layout = m_view->messageDelegate()->layoutFor(model->index(1));
+    QVERIFY(layout);
+    for (const QString& bit : {u"12 in / unknown out"_s, u"cost unknown"_s})
+        QVERIFY2(layout->stats.contains(bit), qPrintable(layout->stats + u" lacks "_s + bit));
+    for (const QString& bad : {u"-5 out"_s, u"e+308"_s, u"tok/s"_s, u"TTFT"_s, u"inf"_s})
+        QVERIFY2(!layout->stats.contains(bad), qPrintable(layout->stats + u" holds "_s + bad));
 }
 
 void TestTranscript::editActionAndClickToSelect()

@@ -69,10 +69,15 @@ QString statsLine(const Message& m)
     if (!m.provider.isEmpty())
         bits << QObject::tr("via %1").arg(m.provider);
     const Usage& u = m.usage;
-    if (u.promptTokens || u.completionTokens) {
-        QString t =
-            QObject::tr("%1 in / %2 out")
-                .arg(formatCount(u.promptTokens.value_or(0)), formatCount(u.completionTokens.value_or(0)));
+    // A figure the gateway sent but that failed validation (Usage::rejected) reads "unknown".
+    const auto count = [&u](const std::optional<qint64>& v, QStringView field) {
+        return u.hasRejected(field) ? QObject::tr("unknown") : formatCount(v.value_or(0));
+    };
+    if (u.promptTokens || u.completionTokens || u.hasRejected(u"prompt_tokens") ||
+        u.hasRejected(u"completion_tokens")) {
+        QString t = QObject::tr("%1 in / %2 out")
+                        .arg(count(u.promptTokens, u"prompt_tokens"),
+                             count(u.completionTokens, u"completion_tokens"));
         QStringList extra;
         if (u.cachedTokens && *u.cachedTokens > 0)
             extra << QObject::tr("%1 cached").arg(formatCount(*u.cachedTokens));
@@ -84,10 +89,13 @@ QString statsLine(const Message& m)
     }
     if (u.cost)
         bits << format::usd(*u.cost);
-    if (m.ttftMs)
-        bits << QObject::tr("TTFT %1 ms").arg(qRound(*m.ttftMs));
-    if (m.tokensPerSecond)
-        bits << QObject::tr("%1 tok/s").arg(*m.tokensPerSecond, 0, 'f', 1);
+    else if (u.hasRejected(u"cost"))
+        bits << QObject::tr("cost unknown");
+    // Bounded before qRound(): qRound(1e308) is undefined behaviour.
+    if (const auto ttft = Usage::validDurationMs(m.ttftMs))
+        bits << QObject::tr("TTFT %1 ms").arg(qRound(*ttft));
+    if (const auto tps = Usage::validTokensPerSecond(m.tokensPerSecond))
+        bits << QObject::tr("%1 tok/s").arg(*tps, 0, 'f', 1);
     bits.removeAll(QString());
     return bits.join(u"  ·  "_s);
 }
