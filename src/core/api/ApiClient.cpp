@@ -158,6 +158,15 @@ void ApiClient::redactKeys(ApiError& error) const
     error.redact(m_managementKey);
 }
 
+QByteArray ApiClient::redactKeys(QByteArray body) const
+{
+    for (const QString* key : {&m_inferenceKey, &m_managementKey}) {
+        if (key->size() >= 8)
+            body.replace(key->toUtf8(), maskKey(*key).toUtf8());
+    }
+    return body;
+}
+
 void ApiClient::captureRateLimit(const QNetworkReply* reply)
 {
     RateLimitInfo info = RateLimitInfo::fromReply(reply, m_clock->nowMs());
@@ -301,6 +310,7 @@ void ApiClient::startAttempt(ApiReply* r, const QByteArray& verb, const QNetwork
         } else {
             r->m_body = reply->readAll();
             if (status >= 400) {
+                r->m_body = redactKeys(r->m_body);
                 error = ApiError::fromHttp(
                     status, r->m_body, parseRetryAfter(reply->rawHeader("Retry-After"), m_clock->nowMs()));
             }

@@ -115,6 +115,9 @@ public:
     std::optional<ApiError> transportRefusal() const;
     // Replaces any configured key inside an error's texts by its masked form.
     void redactKeys(ApiError& error) const;
+    // The same over a raw error body, before ApiError cuts it to length: a configured key of any
+    // shape cut in half at the limit would no longer match afterwards.
+    QByteArray redactKeys(QByteArray body) const;
     // Test seam: extra headers on every request (e.g. the simulator's X-Sim-Fault). Cannot
     // replace Authorization, which stays set in makeRequest() only.
     void setExtraHeaders(const QList<QPair<QByteArray, QByteArray>>& headers) { m_extraHeaders = headers; }

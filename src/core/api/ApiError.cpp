@@ -114,7 +114,12 @@ QString redactSecrets(const QString& text)
     static const QRegularExpression key(
         uR"((?<![A-Za-z0-9_])((?:sk|ak|ar)[-_][A-Za-z0-9._~+/=-]{8,}+)(?!…))"_s,
         QRegularExpression::CaseInsensitiveOption);
-    return maskMatches(maskMatches(text, bearer, 1), key, 1);
+    // A key glued to the word before it ("...errorak_Xyz123..."): no word boundary to rely on, so
+    // only a long token holding a digit counts, which ordinary hyphenated words do not.
+    static const QRegularExpression glued(
+        uR"(((?:sk|ak)[-_](?=[A-Za-z0-9._~+/=-]*?[0-9])[A-Za-z0-9._~+/=-]{16,}+)(?!…))"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    return maskMatches(maskMatches(maskMatches(text, bearer, 1), key, 1), glued, 1);
 }
 
 ApiError::ApiError(Category category, QString message)

@@ -281,7 +281,7 @@ void ChatStream::onFinished()
     }
     if (m_httpStatus >= 300) {
         ApiError e =
-            ApiError::fromHttp(m_httpStatus, m_errorBody,
+            ApiError::fromHttp(m_httpStatus, m_client->redactKeys(m_errorBody),
                                parseRetryAfter(reply->rawHeader("Retry-After"), m_client->clock()->nowMs()));
         const bool canRetry = e.isRetryable() && !m_sawContent && m_attempt <= m_maxRetries &&
                               e.retryAfterSeconds().value_or(0) <= kMaxRetryWaitS;

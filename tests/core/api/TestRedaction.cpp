@@ -52,6 +52,7 @@ private slots:
     void redactSecretsFunction();
     void errorBodies_data();
     void errorBodies();
+    void configuredKeyOfAnyShapeAtTheCut();
     void midStreamError_data();
     void midStreamError();
 
@@ -85,6 +86,13 @@ void TestRedaction::redactSecretsFunction_data()
         << u"task-management is a multi-tasking ask_for_help"_s << QString() << QString();
     QTest::newRow("Bearer word stays") << u"Bearer tokens are required"_s << QString() << QString();
     QTest::newRow("masked stays masked") << maskKey(kOwnKey) << QString() << QString();
+    // Found by fuzz_api_error: a key glued to the word before it has no word boundary.
+    QTest::newRow("key glued to a word")
+        << u"unauthorizedxyz%1 rejected"_s.arg(kManagementKey) << kManagementKey << u"unauthorizedxyz"_s;
+    QTest::newRow("sk key glued to a word") << u"echo:%1"_s.arg(kOwnKey) << kOwnKey << u"echo:"_s;
+    QTest::newRow("long hyphenated words stay")
+        << u"a desk-reservation-system-overview and ask_questions_about_everything"_s << QString()
+        << QString();
 }
 
 void TestRedaction::redactSecretsFunction()
@@ -150,6 +158,10 @@ void TestRedaction::errorBodies_data()
         QTest::addRow("plain text, other key at %lld", qlonglong(at))
             << 401 << QByteArray() << plainBodyWithKeyAt(at, kOtherKey) << kOtherKey;
     }
+    // The same glued to the word before it (no space), straddling the cut.
+    QTest::newRow("plain text, management key glued at the cut")
+        << 501 << QByteArray("text/plain") << QByteArray(270, 'x') + kManagementKey.toUtf8()
+        << kManagementKey;
     QTest::newRow("plain text, Bearer at the cut")
         << 400 << QByteArray("text/plain")
         << QByteArray(270, '-') + " Authorization: Bearer " + kOpaqueToken.toUtf8() << kOpaqueToken;
@@ -195,6 +207,39 @@ void TestRedaction::errorBodies()
     QVERIFY(streamDone.wait(5000));
     QCOMPARE(stream.state(), ChatStream::State::Failed);
     verifyNoLeak(stream.error(), secret);
+}
+
+// A local server's key need not look like a key: only ApiClient knows it. It is replaced in the
+// raw body before the body is cut, so the half left at the cut cannot survive either.
+void TestRedaction::configuredKeyOfAnyShapeAtTheCut()
+{
+    const QString localKey = u"localgatewaypassword0123456789"_s;
+    QCOMPARE(redactSecrets(localKey), localKey); // nothing marks it as a key
+    for (qsizetype at : {278, 284, 270}) {
+        test::LoopbackHttpServer server;
+        QVERIFY(server.listen());
+        server.setResponse(500, "text/plain", plainBodyWithKeyAt(at, localKey));
+        QNetworkAccessManager nam;
+        ApiClient client(&nam);
+        client.setBaseUrl(server.baseUrl());
+        client.setKeys(localKey);
+        client.setRetryPolicy(RetryPolicy::none());
+        ApiReply* reply = client.get(u"/models"_s, KeyRole::Inference);
+        QSignalSpy finished(reply, &ApiReply::finished);
+        QVERIFY(finished.wait(5000));
+        verifyNoLeak(reply->error(), localKey);
+        QVERIFY2(!leaks(QString::fromUtf8(reply->body()), localKey), "the reply body keeps the key");
+
+        ChatRequest req;
+        req.model = u"openai/gpt-5.4-mini"_s;
+        req.messages = {{u"user"_s, u"hi"_s}};
+        ChatStream stream(&client, req);
+        stream.setMaxPreContentRetries(0);
+        QSignalSpy streamDone(&stream, &ChatStream::finished);
+        stream.start();
+        QVERIFY(streamDone.wait(5000));
+        verifyNoLeak(stream.error(), localKey);
+    }
 }
 
 void TestRedaction::midStreamError_data()
