@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 
 namespace anyrouter {
@@ -157,7 +158,9 @@ CatalogFilter CatalogFilter::fromJson(const QJsonObject& o)
     f.providers = stringSet(o.value(u"providers"_s));
     f.maxInputPerM = nonNegative(o.value(u"maxInputPerM"_s));
     f.maxOutputPerM = nonNegative(o.value(u"maxOutputPerM"_s));
-    f.minContext = std::max<qint64>(0, qint64(o.value(u"minContext"_s).toDouble()));
+    // Bounded before the cast: a stored 1e300 (or nan) must not overflow qint64 (undefined behaviour).
+    const double minContext = o.value(u"minContext"_s).toDouble();
+    f.minContext = std::isfinite(minContext) ? qint64(std::clamp(minContext, 0.0, 1e15)) : 0;
     f.inputModalities = stringSet(o.value(u"inputModalities"_s));
     f.outputModalities = stringSet(o.value(u"outputModalities"_s));
     f.capabilities = stringSet(o.value(u"capabilities"_s));

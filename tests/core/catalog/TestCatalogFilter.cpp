@@ -10,6 +10,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+#include <limits>
+
 using namespace anyrouter;
 using namespace Qt::StringLiterals;
 
@@ -292,6 +295,18 @@ void TestCatalogFilter::fromJsonToleratesGarbage()
     QVERIFY(!f.maxOutputPerM);
     QCOMPARE(f.minContext, 0);
     QCOMPARE(f.capabilities, QSet<QString>{u"vision"_s});
+
+    // Found by fuzz_catalog (UBSan: 1e+300 is outside the range of long long): a huge stored
+    // minimum stays a huge minimum (nothing matches), without an overflowing cast.
+    for (const double huge : {1e300, 1e20, std::numeric_limits<double>::infinity()}) {
+        QJsonObject h;
+        h.insert(u"minContext"_s, huge);
+        const qint64 min = CatalogFilter::fromJson(h).minContext;
+        QVERIFY2(min >= qint64(1e15) || (std::isinf(huge) && min == 0), qPrintable(QString::number(min)));
+    }
+    QJsonObject n;
+    n.insert(u"minContext"_s, std::numeric_limits<double>::quiet_NaN());
+    QCOMPARE(CatalogFilter::fromJson(n).minContext, 0);
 }
 
 void TestCatalogFilter::persistsInSettings()
