@@ -238,7 +238,7 @@ void TestLongReply::onePaintRendersABoundedAmount()
     QVERIFY2(d->renderedChars() <= MessageDelegate::PaintBudgetChars + kMaxSegmentChars,
              qPrintable(QString::number(d->renderedChars())));
     QVERIFY(d->pendingParts() > 0);                          // the rest is measured in the background...
-    QTRY_COMPARE_WITH_TIMEOUT(d->pendingParts(), 0, 120000); // ...until every height is exact
+    QTRY_COMPARE_WITH_TIMEOUT(d->pendingParts(), 0, 120000 * ANYROUTER_TEST_TIME_SCALE); // ...until every height is exact
     // Documents are kept only near the viewport, not for the whole reply.
     int docs = 0;
     for (const auto& p : d->layoutFor(idx)->parts)
