@@ -381,7 +381,26 @@ QList<MarkdownSegment> MarkdownRenderer::splitFrom(QStringView markdown,
         return split(markdown);
     }
     QList<MarkdownSegment> out = previous;
-    const MarkdownSegment last = out.takeLast();
+    MarkdownSegment last = out.takeLast();
+    // The previous text may have ended inside a line, and the splitter decided on that incomplete
+    // line as if it were whole: a fence line "```pyt" (code from past its end, language "pyt"), a
+    // closing fence "``", a line starting a new chunk. Such a line is the start of the last
+    // segment (or, for code, the line just before it), and the segment then holds no complete
+    // line: re-split from the segment before it, whose start was decided on complete lines. A
+    // piece of a cut long line was cut with text to spare, so it is trusted.
+    if (!last.startsMidLine) {
+        QStringView body = last.text;
+        if (!last.tableHeader.isEmpty() && body.startsWith(last.tableHeader))
+            body = body.mid(last.tableHeader.size());
+        if (!body.contains(u'\n')) {
+            if (out.isEmpty()) {
+                if (kept)
+                    *kept = 0;
+                return split(markdown);
+            }
+            last = out.takeLast();
+        }
+    }
     if (kept)
         *kept = int(out.size());
     splitInto(markdown, last.begin, &last, out);

@@ -55,7 +55,9 @@ public:
     static QList<MarkdownSegment> split(QStringView markdown);
     // The same as split(markdown) when `previous` is split() of a prefix of `markdown` (a growing
     // reply): keeps all but the last previous segment and re-splits from there, so a streaming frame
-    // costs the size of the last segment, not of the reply. `*kept` says how many were kept.
+    // costs the size of the last segment, not of the reply. When the last segment holds no complete
+    // line (the prefix may have ended inside the line that started it, e.g. a fence line "```pyt"),
+    // the one before it is re-split too. `*kept` says how many were kept.
     static QList<MarkdownSegment> splitFrom(QStringView markdown, const QList<MarkdownSegment>& previous,
                                             int* kept = nullptr);
     // Only into a SafeTextDocument: a reply's Markdown never loads a file or URL (images become
