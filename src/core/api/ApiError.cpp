@@ -77,9 +77,14 @@ QString maskMatches(const QString& text, const QRegularExpression& re, int group
     qsizetype last = 0;
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
+        // Already masked ("sk-ar-v1-abcde…wxyz" shows at most 14 characters before its ellipsis):
+        // left as it is. A longer token followed by "…" is a key a server tried to pass as masked.
+        const qsizetype end = m.capturedEnd(group);
+        if (m.capturedLength(group) <= 14 && end < text.size() && text.at(end) == u'…')
+            continue;
         out += QStringView(text).mid(last, m.capturedStart(group) - last);
         out += maskKey(m.captured(group));
-        last = m.capturedEnd(group);
+        last = end;
     }
     out += QStringView(text).mid(last);
     return out;
@@ -106,18 +111,17 @@ QString redactSecrets(const QString& text)
 {
     if (text.size() < 11)
         return text;
-    // The token part is possessive and may not run into an ellipsis, so an already masked key
+    // The token part is possessive; an already masked key
     // ("sk-ar-v1-abcde…wxyz") is left as it is.
     static const QRegularExpression bearer(
-        uR"((?<![A-Za-z0-9_])(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,}+)(?!…))"_s,
+        uR"((?<![A-Za-z0-9_])(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,}+))"_s,
         QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression key(
-        uR"((?<![A-Za-z0-9_])((?:sk|ak|ar)[-_][A-Za-z0-9._~+/=-]{8,}+)(?!…))"_s,
-        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression key(uR"((?<![A-Za-z0-9_])((?:sk|ak|ar)[-_][A-Za-z0-9._~+/=-]{8,}+))"_s,
+                                        QRegularExpression::CaseInsensitiveOption);
     // A key glued to the word before it ("...errorak_Xyz123..."): no word boundary to rely on, so
     // only a long token holding a digit counts, which ordinary hyphenated words do not.
     static const QRegularExpression glued(
-        uR"(((?:sk|ak)[-_](?=[A-Za-z0-9._~+/=-]*?[0-9])[A-Za-z0-9._~+/=-]{16,}+)(?!…))"_s,
+        uR"(((?:sk|ak)[-_](?=[A-Za-z0-9._~+/=-]*?[0-9])[A-Za-z0-9._~+/=-]{16,}+))"_s,
         QRegularExpression::CaseInsensitiveOption);
     return maskMatches(maskMatches(maskMatches(text, bearer, 1), key, 1), glued, 1);
 }

@@ -89,6 +89,10 @@ void TestRedaction::redactSecretsFunction_data()
     // Found by fuzz_api_error: a key glued to the word before it has no word boundary.
     QTest::newRow("key glued to a word")
         << u"unauthorizedxyz%1 rejected"_s.arg(kManagementKey) << kManagementKey << u"unauthorizedxyz"_s;
+    // Found by fuzz_api_error: an ellipsis after a whole key made it pass for an already masked one.
+    QTest::newRow("key followed by an ellipsis") << u"echo %1… done"_s.arg(kOwnKey) << kOwnKey << u"echo"_s;
+    QTest::newRow("Bearer token followed by an ellipsis")
+        << u"Authorization: Bearer %1…"_s.arg(kOpaqueToken) << kOpaqueToken << u"Authorization"_s;
     QTest::newRow("sk key glued to a word") << u"echo:%1"_s.arg(kOwnKey) << kOwnKey << u"echo:"_s;
     QTest::newRow("long hyphenated words stay")
         << u"a desk-reservation-system-overview and ask_questions_about_everything"_s << QString()
