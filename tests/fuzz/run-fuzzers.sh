@@ -54,7 +54,9 @@ run_one() {
     fi
     log=$work/$t.log
     if [ "$seconds" -eq 0 ]; then budget=-runs=0; else budget=-max_total_time=$seconds; fi
-    "$exe" "$budget" -timeout="$timeout" -max_len="$maxlen" -rss_limit_mb=2560 -malloc_limit_mb=2048 \
+    # A fixed seed (ANYROUTER_FUZZ_SEED, default 1) makes a run repeatable: CI walks the same
+    # inputs a developer walked locally for the same time; set another seed to explore further.
+    "$exe" "$budget" -seed="${ANYROUTER_FUZZ_SEED:-1}" -timeout="$timeout" -max_len="$maxlen" -rss_limit_mb=2560 -malloc_limit_mb=2048 \
         -dict="$here/dict/$t.dict" -artifact_prefix="$artifacts/$t-" -print_final_stats=1 \
         "$work/$t" >"$log" 2>&1
     rc=$?
