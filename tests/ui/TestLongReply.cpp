@@ -5,6 +5,7 @@
 // heights converge in the background and scrolling to the end shows the last line. Deterministic:
 // counts of characters and documents, never wall-clock time.
 #include "TestSupport.h"
+#include "TranscriptHarness.h"
 
 #include "api/ApiClient.h"
 #include "chat/ChatSession.h"
@@ -67,7 +68,7 @@ constexpr int kMaxSegmentChars = 2 * MarkdownRenderer::ProseHardChars + 200;
 
 } // namespace
 
-class TestLongReply : public QObject
+class TestLongReply : public QObject, private test::TranscriptHarness
 {
     Q_OBJECT
 
@@ -90,13 +91,6 @@ private:
     QModelIndex openReply(const QString& reply);
 
     QTemporaryDir m_dir;
-    QNetworkAccessManager m_nam;
-    std::unique_ptr<Database> m_db;
-    std::unique_ptr<ConversationStore> m_store;
-    std::unique_ptr<UsageLedger> m_ledger;
-    std::unique_ptr<ApiClient> m_client;
-    std::unique_ptr<ChatSession> m_session;
-    std::unique_ptr<TranscriptView> m_view;
     int m_counter = 0;
 };
 
@@ -108,28 +102,14 @@ void TestLongReply::initTestCase()
 
 void TestLongReply::init()
 {
-    m_db = std::make_unique<Database>(m_dir.filePath(u"r%1.sqlite"_s.arg(++m_counter)));
     QString error;
-    QVERIFY2(m_db->open(&error), qPrintable(error));
-    m_store = std::make_unique<ConversationStore>(*m_db);
-    m_ledger = std::make_unique<UsageLedger>(*m_db);
-    m_client = std::make_unique<ApiClient>(&m_nam);
-    m_session = std::make_unique<ChatSession>(m_store.get(), m_ledger.get(), m_client.get());
-    m_view = std::make_unique<TranscriptView>();
-    m_view->resize(900, 700);
-    m_view->setSession(m_session.get());
-    m_view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    QVERIFY2(openTranscript(m_dir.filePath(u"r%1.sqlite"_s.arg(++m_counter)), QSize(900, 700), &error),
+             qPrintable(error));
 }
 
 void TestLongReply::cleanup()
 {
-    m_view.reset();
-    m_session.reset();
-    m_client.reset();
-    m_ledger.reset();
-    m_store.reset();
-    m_db.reset();
+    closeTranscript();
 }
 
 QModelIndex TestLongReply::openReply(const QString& reply)

@@ -5,6 +5,7 @@
 // must fail, not hang: every pipe has a writer thread that unblocks any reader (and counts it), and
 // the address space is capped so an unbounded read of /dev/zero aborts the test instead of the box.
 #include "TestSupport.h"
+#include "TranscriptHarness.h"
 
 #include "api/ApiClient.h"
 #include "chat/ChatSession.h"
@@ -168,7 +169,7 @@ QString anchorAt(QTextDocument* doc, const QString& text)
 
 } // namespace
 
-class TestMarkdownSafety : public QObject
+class TestMarkdownSafety : public QObject, private test::TranscriptHarness
 {
     Q_OBJECT
 
@@ -186,13 +187,6 @@ private:
 
     QTemporaryDir m_dir;
     QTemporaryDir m_files; // what replies point at, watched
-    QNetworkAccessManager m_nam;
-    std::unique_ptr<Database> m_db;
-    std::unique_ptr<ConversationStore> m_store;
-    std::unique_ptr<UsageLedger> m_ledger;
-    std::unique_ptr<ApiClient> m_client;
-    std::unique_ptr<ChatSession> m_session;
-    std::unique_ptr<TranscriptView> m_view;
     int m_counter = 0;
 };
 
@@ -217,28 +211,14 @@ void TestMarkdownSafety::initTestCase()
 
 void TestMarkdownSafety::init()
 {
-    m_db = std::make_unique<Database>(m_dir.filePath(u"s%1.sqlite"_s.arg(++m_counter)));
     QString error;
-    QVERIFY2(m_db->open(&error), qPrintable(error));
-    m_store = std::make_unique<ConversationStore>(*m_db);
-    m_ledger = std::make_unique<UsageLedger>(*m_db);
-    m_client = std::make_unique<ApiClient>(&m_nam);
-    m_session = std::make_unique<ChatSession>(m_store.get(), m_ledger.get(), m_client.get());
-    m_view = std::make_unique<TranscriptView>();
-    m_view->resize(720, 560);
-    m_view->setSession(m_session.get());
-    m_view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    QVERIFY2(openTranscript(m_dir.filePath(u"s%1.sqlite"_s.arg(++m_counter)), QSize(720, 560), &error),
+             qPrintable(error));
 }
 
 void TestMarkdownSafety::cleanup()
 {
-    m_view.reset();
-    m_session.reset();
-    m_client.reset();
-    m_ledger.reset();
-    m_store.reset();
-    m_db.reset();
+    closeTranscript();
 }
 
 qint64 TestMarkdownSafety::storeReply(const QString& reply)

@@ -4,6 +4,7 @@
 // never open (the dialog says so and offers to copy). QDesktopServices::setUrlHandler intercepts
 // every scheme involved, so the test sees exactly what would have been opened.
 #include "TestSupport.h"
+#include "TranscriptHarness.h"
 
 #include "api/ApiClient.h"
 #include "chat/ChatSession.h"
@@ -53,7 +54,7 @@ public slots:
     void open(const QUrl& url) { opened.append(url); }
 };
 
-class TestReplyLinks : public QObject
+class TestReplyLinks : public QObject, private test::TranscriptHarness
 {
     Q_OBJECT
 
@@ -72,13 +73,6 @@ private:
 
     QTemporaryDir m_dir;
     UrlSink m_sink;
-    QNetworkAccessManager m_nam;
-    std::unique_ptr<Database> m_db;
-    std::unique_ptr<ConversationStore> m_store;
-    std::unique_ptr<UsageLedger> m_ledger;
-    std::unique_ptr<ApiClient> m_client;
-    std::unique_ptr<ChatSession> m_session;
-    std::unique_ptr<TranscriptView> m_view;
     int m_counter = 0;
 };
 
@@ -99,18 +93,9 @@ void TestReplyLinks::cleanupTestCase()
 void TestReplyLinks::init()
 {
     m_sink.opened.clear();
-    m_db = std::make_unique<Database>(m_dir.filePath(u"l%1.sqlite"_s.arg(++m_counter)));
     QString error;
-    QVERIFY2(m_db->open(&error), qPrintable(error));
-    m_store = std::make_unique<ConversationStore>(*m_db);
-    m_ledger = std::make_unique<UsageLedger>(*m_db);
-    m_client = std::make_unique<ApiClient>(&m_nam);
-    m_session = std::make_unique<ChatSession>(m_store.get(), m_ledger.get(), m_client.get());
-    m_view = std::make_unique<TranscriptView>();
-    m_view->resize(900, 560);
-    m_view->setSession(m_session.get());
-    m_view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    QVERIFY2(openTranscript(m_dir.filePath(u"l%1.sqlite"_s.arg(++m_counter)), QSize(900, 560), &error),
+             qPrintable(error));
     Conversation c;
     c.model = u"openai/gpt-5.4-mini"_s;
     QVERIFY(m_store->createConversation(c));
@@ -131,12 +116,7 @@ void TestReplyLinks::cleanup()
 {
     if (QMessageBox* box = dialog())
         delete box;
-    m_view.reset();
-    m_session.reset();
-    m_client.reset();
-    m_ledger.reset();
-    m_store.reset();
-    m_db.reset();
+    closeTranscript();
 }
 
 QMessageBox* TestReplyLinks::dialog() const
