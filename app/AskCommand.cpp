@@ -4,12 +4,12 @@
 #include "CommandLine.h"
 #include "DemoGateway.h"
 
-#include "api/CatalogService.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "chat/ChatSession.h"
-#include "storage/CatalogCache.h"
-#include "storage/Settings.h"
+#include "core/AppContext.h"
+#include "core/api/CatalogService.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/CatalogCache.h"
+#include "core/storage/Settings.h"
+#include "core/workspace/WorkspaceManager.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,7 +1,7 @@
 // DemoGateway: simulator start-up and the Demo workspace's registration.
 #include "DemoGateway.h"
 
-#include "app/WorkspaceManager.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
 
 #include <QCoreApplication>

@@ -3,7 +3,7 @@
 // `--ask`, so both see the same demo.
 #pragma once
 
-#include "domain/Workspace.h"
+#include "core/domain/Workspace.h"
 #include "sim/SimServer.h"
 
 #include <QUrl>

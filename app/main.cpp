@@ -5,10 +5,10 @@
 #include "CommandLine.h"
 #include "DemoGateway.h"
 
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "shell/MainWindow.h"
-#include "storage/Settings.h"
+#include "core/AppContext.h"
+#include "core/storage/Settings.h"
+#include "core/workspace/WorkspaceManager.h"
+#include "ui/shell/MainWindow.h"
 
 #include <QApplication>
 #include <QIcon>

@@ -1,8 +1,8 @@
 // The simulator's catalog: hand-made rows (SimCatalogData.inc) or a generated catalog, plus JSON
 // serialisation in both pricing dialects and the documented list filters.
-#include "SimCatalog.h"
+#include "sim/SimCatalog.h"
 
-#include "SimRandom.h"
+#include "sim/SimRandom.h"
 
 #include <QDateTime>
 #include <QSet>

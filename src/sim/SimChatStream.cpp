@@ -1,8 +1,8 @@
 // Serving one chat completion: SSE built from string templates (one event per token), paced by a
 // QTimer against elapsed time, so thousands of tokens/s cost little and the thread never sleeps.
-#include "SimChatStream.h"
+#include "sim/SimChatStream.h"
 
-#include "SimJson.h"
+#include "sim/SimJson.h"
 
 #include <QTimer>
 

@@ -4,10 +4,10 @@
 // the server can bill it and record it for /generation and /activity.
 #pragma once
 
-#include "SimFault.h"
-#include "SimHttpConnection.h"
-#include "SimReplyGenerator.h"
-#include "SimServer.h"
+#include "sim/SimFault.h"
+#include "sim/SimHttpConnection.h"
+#include "sim/SimReplyGenerator.h"
+#include "sim/SimServer.h"
 
 #include <QElapsedTimer>
 #include <QObject>

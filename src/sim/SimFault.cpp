@@ -1,5 +1,5 @@
 // Fault specs and the response-level faults shared by every endpoint.
-#include "SimFault.h"
+#include "sim/SimFault.h"
 
 #include <QStringList>
 

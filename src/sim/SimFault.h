@@ -4,7 +4,7 @@
 // requests, tracked per fault name), retry_after=S, status=N, delay_ms=N, bytes=N.
 #pragma once
 
-#include "SimHttpConnection.h"
+#include "sim/SimHttpConnection.h"
 
 #include <QString>
 

@@ -1,8 +1,8 @@
 // Hand-written HTTP/1.1 for the simulator (QtHttpServer 6.4 cannot stream, and faults need
 // control over every byte on the wire).
-#include "SimHttpConnection.h"
+#include "sim/SimHttpConnection.h"
 
-#include "SimLog.h"
+#include "sim/SimLog.h"
 
 #include <QTcpSocket>
 #include <QTimer>

@@ -1,5 +1,5 @@
 // JSON helpers for the simulator's string-templated responses.
-#include "SimJson.h"
+#include "sim/SimJson.h"
 
 #include <QJsonDocument>
 

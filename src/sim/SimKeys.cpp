@@ -1,1 +1,1 @@
-#include "SimKeys.h"
+#include "sim/SimKeys.h"

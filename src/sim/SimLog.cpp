@@ -1,5 +1,5 @@
 // Definition of the anyrouter.sim logging category.
-#include "SimLog.h"
+#include "sim/SimLog.h"
 
 namespace anyrouter::sim {
 Q_LOGGING_CATEGORY(lcSim, "anyrouter.sim")

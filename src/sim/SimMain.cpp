@@ -1,8 +1,8 @@
 // anyrouter-sim: runs the AnyRouter gateway simulator as a standalone process. The first stdout
 // line is exactly "listening on http://127.0.0.1:PORT" (flushed) so scripts and tests can wait
 // for it; then one line per request goes to stderr unless --quiet. SIGINT/SIGTERM exit cleanly.
-#include "SimLog.h"
-#include "SimServer.h"
+#include "sim/SimLog.h"
+#include "sim/SimServer.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,5 +1,5 @@
 // Deterministic Markdown reply text for the simulator.
-#include "SimReplyGenerator.h"
+#include "sim/SimReplyGenerator.h"
 
 using namespace Qt::StringLiterals;
 

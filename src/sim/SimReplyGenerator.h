@@ -7,7 +7,7 @@
 #include <QByteArray>
 #include <QList>
 
-#include "SimRandom.h"
+#include "sim/SimRandom.h"
 
 namespace anyrouter::sim {
 

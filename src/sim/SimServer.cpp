@@ -1,16 +1,16 @@
 // SimServer: routing, authentication and permission tiers, per-key rate limits, fault selection,
 // and the account state behind the management endpoints (balance, keys, generations, activity,
 // device logins). Chat serving itself lives in SimChatStream; HTTP framing in SimHttpConnection.
-#include "SimServer.h"
+#include "sim/SimServer.h"
 
-#include "SimCatalog.h"
-#include "SimChatStream.h"
-#include "SimFault.h"
-#include "SimHttpConnection.h"
-#include "SimJson.h"
-#include "SimKeys.h"
-#include "SimLog.h"
-#include "SimRandom.h"
+#include "sim/SimCatalog.h"
+#include "sim/SimChatStream.h"
+#include "sim/SimFault.h"
+#include "sim/SimHttpConnection.h"
+#include "sim/SimJson.h"
+#include "sim/SimKeys.h"
+#include "sim/SimLog.h"
+#include "sim/SimRandom.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

@@ -7,11 +7,11 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "domain/Workspace.h"
+#include "core/domain/Workspace.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/Settings.h"
 #include "sim/SimKeys.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/Settings.h"
 
 #include <QDir>
 #include <QFileInfo>

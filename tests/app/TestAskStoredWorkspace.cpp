@@ -6,11 +6,11 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/SecretStore.h"
+#include "core/storage/WorkspaceStore.h"
 #include "sim/SimKeys.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/SecretStore.h"
-#include "storage/WorkspaceStore.h"
 
 #include <QTemporaryDir>
 #include <QTest>

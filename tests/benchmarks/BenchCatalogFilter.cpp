@@ -3,14 +3,14 @@
 // filter changes, each re-filtering the whole list, and prints median/p95/max per change. Goal (issue
 // 4): <= 5 ms per change. Also times the synchronous cache load of CatalogRepository (first paint
 // budget 100 ms for the whole page). Usage: bench_catalog_filter [models] [repeats]
-#include "api/CatalogService.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "catalog/CatalogFilter.h"
-#include "catalog/CatalogRepository.h"
+#include "core/AppContext.h"
+#include "core/api/CatalogService.h"
+#include "core/catalog/CatalogFilter.h"
+#include "core/catalog/CatalogRepository.h"
+#include "core/storage/CatalogCache.h"
+#include "core/storage/SecretStore.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimCatalog.h"
-#include "storage/CatalogCache.h"
-#include "storage/SecretStore.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -6,14 +6,14 @@
 // (each step waits for its paint), then until every height is exact. Throughout, a 1 ms probe timer
 // records the longest event-loop stall. Goal: no stall over 100 ms.
 // Usage: bench_long_reply [--kind prose|lines|paragraph|code|table|all] [--kb N[,N...]]
-#include "api/ApiClient.h"
-#include "chat/ChatSession.h"
-#include "chat/MessageDelegate.h"
-#include "chat/TranscriptModel.h"
-#include "chat/TranscriptView.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/UsageLedger.h"
+#include "core/api/ApiClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/UsageLedger.h"
+#include "ui/chat/MessageDelegate.h"
+#include "ui/chat/TranscriptModel.h"
+#include "ui/chat/TranscriptView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

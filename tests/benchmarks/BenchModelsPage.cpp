@@ -4,17 +4,17 @@
 // the page-level re-filter cost (proxy invalidation + re-sort + count) for a sequence of keystrokes and
 // filter changes. The gateway is stopped before measuring, so only the cache path is timed. Usage:
 // bench_models_page [--runs N] [--models N]; offscreen unless QT_QPA_PLATFORM says otherwise.
-#include "api/RetryPolicy.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "catalog/CatalogRepository.h"
-#include "catalog/ModelFilterPanel.h"
-#include "catalog/ModelFilterProxy.h"
-#include "catalog/ModelTableModel.h"
-#include "catalog/ModelsPage.h"
+#include "core/AppContext.h"
+#include "core/api/RetryPolicy.h"
+#include "core/catalog/CatalogRepository.h"
+#include "core/storage/SecretStore.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
 #include "sim/SimServer.h"
-#include "storage/SecretStore.h"
+#include "ui/catalog/ModelFilterPanel.h"
+#include "ui/catalog/ModelFilterProxy.h"
+#include "ui/catalog/ModelTableModel.h"
+#include "ui/catalog/ModelsPage.h"
 
 #include <QAbstractItemView>
 #include <QApplication>

@@ -2,8 +2,8 @@
 // Fills a temporary database (500 conversations x 200 messages, 20-120 words each from a mixed
 // vocabulary, seeded so runs compare), then times several kinds of query and prints median and
 // p95 per query. Goal (issue 3): <= 50 ms. Usage: bench_search [messages] [repeats]
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

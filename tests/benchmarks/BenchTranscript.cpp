@@ -6,16 +6,16 @@
 //   2. opening a conversation of 10,000 messages: time from ChatSession::open() to the first
 //      finished viewport paint.
 // Median of several runs; one line per figure. Usage: bench_transcript [--runs N] [--seconds S]
-#include "api/ApiClient.h"
-#include "chat/ChatSession.h"
-#include "chat/MessageDelegate.h"
-#include "chat/TranscriptModel.h"
-#include "chat/TranscriptView.h"
+#include "core/api/ApiClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/UsageLedger.h"
 #include "sim/SimKeys.h"
 #include "sim/SimServer.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/UsageLedger.h"
+#include "ui/chat/MessageDelegate.h"
+#include "ui/chat/TranscriptModel.h"
+#include "ui/chat/TranscriptView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -2,15 +2,15 @@
 // lists, an error, a stopped reply, versions) in the real TranscriptView, for screenshots under
 // Xvfb. `--shot FILE.png [--scroll top|middle|bottom]` saves a grab and exits; `--stream` also
 // streams a reply from an in-process simulator before the grab.
-#include "api/ApiClient.h"
-#include "chat/ChatSession.h"
-#include "chat/TranscriptModel.h"
-#include "chat/TranscriptView.h"
+#include "core/api/ApiClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/UsageLedger.h"
 #include "sim/SimKeys.h"
 #include "sim/SimServer.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/UsageLedger.h"
+#include "ui/chat/TranscriptModel.h"
+#include "ui/chat/TranscriptView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

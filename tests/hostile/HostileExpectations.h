@@ -4,8 +4,8 @@
 // no absurd usage figures, stream deltas made of whole code points.
 #pragma once
 
-#include "domain/Conversation.h"
-#include "storage/UsageLedger.h"
+#include "core/domain/Conversation.h"
+#include "core/storage/UsageLedger.h"
 
 #include <QFile>
 #include <QList>

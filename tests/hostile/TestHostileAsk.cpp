@@ -8,8 +8,8 @@
 #include "HostileServer.h"
 #include "TestSupport.h"
 
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -6,16 +6,16 @@
 #include "HostileServer.h"
 #include "TestSupport.h"
 
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "chat/ChatPage.h"
-#include "chat/ChatSession.h"
-#include "chat/Composer.h"
-#include "chat/MessageDelegate.h"
-#include "chat/TranscriptModel.h"
-#include "chat/TranscriptView.h"
-#include "storage/ConversationStore.h"
-#include "storage/SecretStore.h"
+#include "core/AppContext.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/SecretStore.h"
+#include "core/workspace/WorkspaceManager.h"
+#include "ui/chat/ChatPage.h"
+#include "ui/chat/Composer.h"
+#include "ui/chat/MessageDelegate.h"
+#include "ui/chat/TranscriptModel.h"
+#include "ui/chat/TranscriptView.h"
 
 #include <QImage>
 #include <QPainter>

@@ -10,11 +10,11 @@
 #include "HostileServer.h"
 #include "TestSupport.h"
 
-#include "api/ApiClient.h"
-#include "chat/ChatSession.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/UsageLedger.h"
+#include "core/api/ApiClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/UsageLedger.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

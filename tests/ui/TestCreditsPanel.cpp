@@ -6,16 +6,16 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "account/CreditsPanel.h"
-#include "api/Clock.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "common/Format.h"
+#include "core/AppContext.h"
+#include "core/api/Clock.h"
+#include "core/storage/BalanceHistory.h"
+#include "core/storage/SecretStore.h"
+#include "core/storage/Settings.h"
+#include "core/storage/UsageLedger.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
-#include "storage/BalanceHistory.h"
-#include "storage/SecretStore.h"
-#include "storage/Settings.h"
-#include "storage/UsageLedger.h"
+#include "ui/account/CreditsPanel.h"
+#include "ui/common/Format.h"
 
 #include <QApplication>
 #include <QChartView>

@@ -5,11 +5,11 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "account/HealthPanel.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
+#include "core/AppContext.h"
+#include "core/storage/SecretStore.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
-#include "storage/SecretStore.h"
+#include "ui/account/HealthPanel.h"
 
 #include <QApplication>
 #include <QHeaderView>

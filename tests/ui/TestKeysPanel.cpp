@@ -7,15 +7,15 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "account/KeyEditDialog.h"
-#include "account/KeySecretDialog.h"
-#include "account/KeyTableModel.h"
-#include "account/KeysPanel.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
+#include "core/AppContext.h"
+#include "core/storage/SecretStore.h"
+#include "core/storage/WorkspaceStore.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
-#include "storage/SecretStore.h"
-#include "storage/WorkspaceStore.h"
+#include "ui/account/KeyEditDialog.h"
+#include "ui/account/KeySecretDialog.h"
+#include "ui/account/KeyTableModel.h"
+#include "ui/account/KeysPanel.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

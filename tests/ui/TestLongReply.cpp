@@ -7,15 +7,15 @@
 #include "TestSupport.h"
 #include "TranscriptHarness.h"
 
-#include "api/ApiClient.h"
-#include "chat/ChatSession.h"
-#include "chat/MarkdownRenderer.h"
-#include "chat/MessageDelegate.h"
-#include "chat/TranscriptModel.h"
-#include "chat/TranscriptView.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/UsageLedger.h"
+#include "core/api/ApiClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/UsageLedger.h"
+#include "ui/chat/MarkdownRenderer.h"
+#include "ui/chat/MessageDelegate.h"
+#include "ui/chat/TranscriptModel.h"
+#include "ui/chat/TranscriptView.h"
 
 #include <QApplication>
 #include <QClipboard>

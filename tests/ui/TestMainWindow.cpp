@@ -5,14 +5,14 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "chat/ChatPage.h"
-#include "shell/MainWindow.h"
+#include "core/AppContext.h"
+#include "core/storage/SecretStore.h"
+#include "core/storage/WorkspaceStore.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
-#include "storage/SecretStore.h"
-#include "storage/WorkspaceStore.h"
-#include "workspace/WorkspaceOverviewPage.h"
+#include "ui/chat/ChatPage.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/workspace/WorkspaceOverviewPage.h"
 
 #include <QApplication>
 #include <QComboBox>

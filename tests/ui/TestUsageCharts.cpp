@@ -7,16 +7,16 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "account/UsagePanel.h"
-#include "account/UsageTableModel.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "common/Format.h"
+#include "core/AppContext.h"
+#include "core/storage/Database.h"
+#include "core/storage/SecretStore.h"
+#include "core/storage/UsageLedger.h"
+#include "core/storage/WorkspaceStore.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
-#include "storage/Database.h"
-#include "storage/SecretStore.h"
-#include "storage/UsageLedger.h"
-#include "storage/WorkspaceStore.h"
+#include "ui/account/UsagePanel.h"
+#include "ui/account/UsageTableModel.h"
+#include "ui/common/Format.h"
 
 #include <QAbstractItemModelTester>
 #include <QBarSet>

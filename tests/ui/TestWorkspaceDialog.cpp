@@ -5,17 +5,17 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "app/AppContext.h"
-#include "app/WorkspaceEditor.h"
-#include "app/WorkspaceManager.h"
-#include "chat/ChatPage.h"
-#include "chat/RoutingDialog.h"
-#include "shell/MainWindow.h"
+#include "core/AppContext.h"
+#include "core/storage/SecretStore.h"
+#include "core/storage/WorkspaceStore.h"
+#include "core/workspace/WorkspaceEditor.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
-#include "storage/SecretStore.h"
-#include "storage/WorkspaceStore.h"
-#include "workspace/WorkspaceDialog.h"
-#include "workspace/WorkspaceListDialog.h"
+#include "ui/chat/ChatPage.h"
+#include "ui/chat/RoutingDialog.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/workspace/WorkspaceDialog.h"
+#include "ui/workspace/WorkspaceListDialog.h"
 
 #include <QAction>
 #include <QApplication>

@@ -3,12 +3,12 @@
 // down in reverse order. Test classes inherit it (after QObject) and keep their own temp dir.
 #pragma once
 
-#include "api/ApiClient.h"
-#include "chat/ChatSession.h"
-#include "chat/TranscriptView.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/UsageLedger.h"
+#include "core/api/ApiClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/UsageLedger.h"
+#include "ui/chat/TranscriptView.h"
 
 #include <QNetworkAccessManager>
 #include <QSize>

@@ -1,5 +1,5 @@
 // Definition of the anyrouter.account logging category.
-#include "AccountLog.h"
+#include "core/account/AccountLog.h"
 
 namespace anyrouter {
 Q_LOGGING_CATEGORY(lcAccount, "anyrouter.account")

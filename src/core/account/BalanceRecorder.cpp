@@ -1,9 +1,9 @@
 // BalanceRecorder: the 10-minute snapshot rule over BalanceHistory.
-#include "BalanceRecorder.h"
+#include "core/account/BalanceRecorder.h"
 
-#include "AccountLog.h"
-#include "Money.h"
-#include "storage/BalanceHistory.h"
+#include "core/account/AccountLog.h"
+#include "core/account/Money.h"
+#include "core/storage/BalanceHistory.h"
 
 namespace anyrouter {
 

@@ -4,7 +4,7 @@
 // 30 days the chart shows). Readings in between are still shown live; they are just not kept.
 #pragma once
 
-#include "domain/Account.h"
+#include "core/domain/Account.h"
 
 #include <QDateTime>
 #include <QString>

@@ -1,5 +1,5 @@
 // BurnRate: spend over the last days from snapshots or the ledger, and the forecast text.
-#include "BurnRate.h"
+#include "core/account/BurnRate.h"
 
 #include <QCoreApplication>
 #include <QLocale>

@@ -4,9 +4,9 @@
 // so every figure can be checked by hand in tests.
 #pragma once
 
-#include "Money.h"
-#include "storage/BalanceHistory.h"
-#include "storage/UsageLedger.h"
+#include "core/account/Money.h"
+#include "core/storage/BalanceHistory.h"
+#include "core/storage/UsageLedger.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,5 +1,5 @@
 // LowBalance: balance below threshold -> warning text.
-#include "LowBalance.h"
+#include "core/account/LowBalance.h"
 
 #include <QCoreApplication>
 

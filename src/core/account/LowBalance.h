@@ -2,7 +2,7 @@
 // below the user's threshold is low. A threshold of 0 or less turns the warning off.
 #pragma once
 
-#include "Money.h"
+#include "core/account/Money.h"
 
 #include <QString>
 

@@ -1,5 +1,5 @@
 // Money: the default USD formatter of core account texts.
-#include "Money.h"
+#include "core/account/Money.h"
 
 #include <QLocale>
 

@@ -1,6 +1,6 @@
-#include "AccountService.h"
+#include "core/api/AccountService.h"
 
-#include "domain/JsonUtil.h"
+#include "core/domain/JsonUtil.h"
 
 #include <memory>
 

@@ -3,8 +3,8 @@
 // use the workspace's management key when it has one.
 #pragma once
 
-#include "Result.h"
-#include "domain/Account.h"
+#include "core/api/Result.h"
+#include "core/domain/Account.h"
 
 namespace anyrouter {
 

@@ -1,6 +1,6 @@
-#include "ApiClient.h"
+#include "core/api/ApiClient.h"
 
-#include "domain/Workspace.h"
+#include "core/domain/Workspace.h"
 
 #include <QHostAddress>
 #include <QIODevice>

@@ -4,10 +4,10 @@
 // Retry-After, captures rate-limit headers, bounds response sizes and turns failures into ApiError.
 #pragma once
 
-#include "ApiError.h"
-#include "Clock.h"
-#include "RateLimitInfo.h"
-#include "RetryPolicy.h"
+#include "core/api/ApiError.h"
+#include "core/api/Clock.h"
+#include "core/api/RateLimitInfo.h"
+#include "core/api/RetryPolicy.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
-#include "ApiError.h"
+#include "core/api/ApiError.h"
 
-#include "domain/JsonUtil.h"
-#include "domain/Workspace.h"
+#include "core/domain/JsonUtil.h"
+#include "core/domain/Workspace.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
-#include "CatalogService.h"
+#include "core/api/CatalogService.h"
 
-#include "domain/JsonUtil.h"
+#include "core/domain/JsonUtil.h"
 
 namespace anyrouter {
 

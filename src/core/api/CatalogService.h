@@ -3,8 +3,8 @@
 // strings) and normalises prices to USD per 1M tokens.
 #pragma once
 
-#include "Result.h"
-#include "domain/ModelInfo.h"
+#include "core/api/Result.h"
+#include "core/domain/ModelInfo.h"
 
 namespace anyrouter {
 

@@ -2,7 +2,7 @@
 // that arrives once per token; whenever it meets something it does not fully understand (or any
 // malformed input) it gives up and QJsonDocument decides, so both paths always agree. Rare, nested
 // parts (usage, error objects) are validated by the scanner and then handed to QJsonDocument.
-#include "ChatChunk.h"
+#include "core/api/ChatChunk.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "ChatRequest.h"
+#include "core/api/ChatRequest.h"
 
 #include <QJsonArray>
 

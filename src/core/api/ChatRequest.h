@@ -3,7 +3,7 @@
 // optional X-AnyRouter-Provider pin, which travels as a header.
 #pragma once
 
-#include "domain/RoutingPrefs.h"
+#include "core/domain/RoutingPrefs.h"
 
 #include <QJsonObject>
 #include <QList>

@@ -1,6 +1,6 @@
-#include "ChatStream.h"
+#include "core/api/ChatStream.h"
 
-#include "ChatChunk.h"
+#include "core/api/ChatChunk.h"
 
 #include <QJsonArray>
 #include <QNetworkAccessManager>

@@ -5,10 +5,10 @@
 // (content()) whatever the ending. Retries happen only before the first content byte.
 #pragma once
 
-#include "ApiClient.h"
-#include "ChatRequest.h"
-#include "SseParser.h"
-#include "domain/Usage.h"
+#include "core/api/ApiClient.h"
+#include "core/api/ChatRequest.h"
+#include "core/api/SseParser.h"
+#include "core/domain/Usage.h"
 
 #include <QElapsedTimer>
 #include <QPointer>

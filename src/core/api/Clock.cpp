@@ -1,4 +1,4 @@
-#include "Clock.h"
+#include "core/api/Clock.h"
 
 #include <QDateTime>
 #include <QTimer>

@@ -1,6 +1,6 @@
-#include "DeviceLogin.h"
+#include "core/api/DeviceLogin.h"
 
-#include "domain/JsonUtil.h"
+#include "core/domain/JsonUtil.h"
 
 #include <algorithm>
 

@@ -3,7 +3,7 @@
 // until a key arrives, the user denies, or the code expires. Timers go through the injectable Clock.
 #pragma once
 
-#include "ApiClient.h"
+#include "core/api/ApiClient.h"
 
 namespace anyrouter {
 

@@ -1,6 +1,6 @@
-#include "HealthService.h"
+#include "core/api/HealthService.h"
 
-#include "domain/JsonUtil.h"
+#include "core/domain/JsonUtil.h"
 
 namespace anyrouter {
 

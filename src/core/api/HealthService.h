@@ -2,8 +2,8 @@
 // (the reference leaves the shape unknown: a top-level status string and providers as an array or map).
 #pragma once
 
-#include "Result.h"
-#include "domain/Account.h"
+#include "core/api/Result.h"
+#include "core/domain/Account.h"
 
 namespace anyrouter {
 

@@ -1,7 +1,7 @@
 // RateLimitInfo: parsing of the rate-limit headers and Retry-After. Every value is hostile: a
 // number is checked to be finite and in range before any conversion to an integer (a float-to-int
 // cast of "99999999999" or "1e400" is undefined behaviour), and no arithmetic on it can overflow.
-#include "RateLimitInfo.h"
+#include "core/api/RateLimitInfo.h"
 
 #include <QLocale>
 

@@ -2,7 +2,7 @@
 // offer the endpoint" (a 404/405/501 from an optional endpoint is not an error dialog).
 #pragma once
 
-#include "ApiClient.h"
+#include "core/api/ApiClient.h"
 
 #include <functional>
 

@@ -1,5 +1,5 @@
 // RetryPolicy: the delay arithmetic, safe for any input (attempt, header value, jitter sample).
-#include "RetryPolicy.h"
+#include "core/api/RetryPolicy.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // SseParser: WHATWG event-stream interpretation over raw bytes. Complete lines are parsed in place
 // from the fed buffer and only an unterminated tail is copied; an event whose single data line
 // arrived in one piece is handed to feedViews() handlers without any copy.
-#include "SseParser.h"
+#include "core/api/SseParser.h"
 
 #include <algorithm>
 #include <climits>

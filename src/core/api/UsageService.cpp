@@ -1,6 +1,6 @@
-#include "UsageService.h"
+#include "core/api/UsageService.h"
 
-#include "domain/JsonUtil.h"
+#include "core/domain/JsonUtil.h"
 
 namespace anyrouter {
 

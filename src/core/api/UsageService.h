@@ -3,8 +3,8 @@
 // endpoints: a gateway without them yields Result::unsupported, not an error.
 #pragma once
 
-#include "Result.h"
-#include "domain/Account.h"
+#include "core/api/Result.h"
+#include "core/domain/Account.h"
 
 namespace anyrouter {
 

@@ -2,8 +2,8 @@
 // presets).
 #pragma once
 
-#include "CatalogEntry.h"
-#include "CatalogFilter.h"
-#include "CatalogRepository.h"
-#include "Preset.h"
-#include "Reprice.h"
+#include "core/catalog/CatalogEntry.h"
+#include "core/catalog/CatalogFilter.h"
+#include "core/catalog/CatalogRepository.h"
+#include "core/catalog/Preset.h"
+#include "core/catalog/Reprice.h"

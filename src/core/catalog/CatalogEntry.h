@@ -1,7 +1,7 @@
 // CatalogEntry: one model of the catalog as the Models page shows it, with its change marks.
 #pragma once
 
-#include "domain/ModelInfo.h"
+#include "core/domain/ModelInfo.h"
 
 #include <QByteArray>
 #include <QDateTime>

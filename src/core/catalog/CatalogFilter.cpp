@@ -1,7 +1,7 @@
 // CatalogFilter: matching and persistence of the Models page filter.
-#include "CatalogFilter.h"
+#include "core/catalog/CatalogFilter.h"
 
-#include "storage/Settings.h"
+#include "core/storage/Settings.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 // modalities, capabilities, free, changed), fast enough to re-run over 10,000 entries per keystroke.
 #pragma once
 
-#include "CatalogEntry.h"
+#include "core/catalog/CatalogEntry.h"
 
 #include <QJsonObject>
 #include <QSet>

@@ -1,5 +1,5 @@
 // Definition of the anyrouter.catalog logging category.
-#include "CatalogLog.h"
+#include "core/catalog/CatalogLog.h"
 
 namespace anyrouter {
 Q_LOGGING_CATEGORY(lcCatalog, "anyrouter.catalog")

@@ -1,10 +1,10 @@
 // CatalogRepository: cache-first loading, background refresh, change marks and the status line.
-#include "CatalogRepository.h"
+#include "core/catalog/CatalogRepository.h"
 
-#include "CatalogLog.h"
-#include "api/CatalogService.h"
-#include "app/WorkspaceManager.h"
-#include "storage/CatalogCache.h"
+#include "core/api/CatalogService.h"
+#include "core/catalog/CatalogLog.h"
+#include "core/storage/CatalogCache.h"
+#include "core/workspace/WorkspaceManager.h"
 
 #include <QLocale>
 #include <QStandardPaths>

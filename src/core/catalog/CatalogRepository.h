@@ -2,8 +2,8 @@
 // the gateway in the background — with the change marks of the latest refresh and a status line.
 #pragma once
 
-#include "CatalogEntry.h"
-#include "CatalogWorker.h"
+#include "core/catalog/CatalogEntry.h"
+#include "core/catalog/CatalogWorker.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,9 +1,9 @@
 // CatalogWorker: cache reads, /models parsing, change marks and cache writes off the GUI thread.
-#include "CatalogWorker.h"
+#include "core/catalog/CatalogWorker.h"
 
-#include "CatalogLog.h"
-#include "storage/CatalogCache.h"
-#include "storage/Database.h"
+#include "core/catalog/CatalogLog.h"
+#include "core/storage/CatalogCache.h"
+#include "core/storage/Database.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -4,8 +4,8 @@
 // finished snapshots (a 10,000-model catalog takes ~250 ms to parse and as long to store).
 #pragma once
 
-#include "CatalogEntry.h"
-#include "api/CatalogService.h"
+#include "core/api/CatalogService.h"
+#include "core/catalog/CatalogEntry.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,5 +1,5 @@
 // Preset: recognising and normalising "@preset/<name>" model ids.
-#include "Preset.h"
+#include "core/catalog/Preset.h"
 
 namespace anyrouter {
 

@@ -1,5 +1,5 @@
 // Reprice: cost arithmetic over stored token counts.
-#include "Reprice.h"
+#include "core/catalog/Reprice.h"
 
 namespace anyrouter {
 

@@ -2,8 +2,8 @@
 // conversation would have cost on another model, from its per-message token counts.
 #pragma once
 
-#include "domain/Conversation.h"
-#include "domain/ModelInfo.h"
+#include "core/domain/Conversation.h"
+#include "core/domain/ModelInfo.h"
 
 #include <QList>
 #include <QString>

@@ -1,10 +1,10 @@
-#include "ChatSession.h"
+#include "core/chat/ChatSession.h"
 
-#include "api/UsageService.h"
+#include "core/api/UsageService.h"
 
-#include "api/ApiClient.h"
-#include "storage/ConversationStore.h"
-#include "storage/UsageLedger.h"
+#include "core/api/ApiClient.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/UsageLedger.h"
 
 #include <QDateTime>
 

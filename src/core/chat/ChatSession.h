@@ -9,10 +9,10 @@
 // the next start, keeping the prompt and the partial reply.
 #pragma once
 
-#include "ConversationThread.h"
-#include "api/ChatStream.h"
-#include "domain/Conversation.h"
-#include "domain/ModelInfo.h"
+#include "core/api/ChatStream.h"
+#include "core/chat/ConversationThread.h"
+#include "core/domain/Conversation.h"
+#include "core/domain/ModelInfo.h"
 
 #include <QObject>
 #include <QPointer>

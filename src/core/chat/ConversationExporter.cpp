@@ -1,11 +1,11 @@
 // ConversationExporter: Markdown and JSON export of a conversation, JSON import into the store.
-#include "ConversationExporter.h"
+#include "core/chat/ConversationExporter.h"
 
-#include "ConversationThread.h"
+#include "core/chat/ConversationThread.h"
 
-#include "domain/JsonUtil.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
+#include "core/domain/JsonUtil.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
 
 #include <QHash>
 #include <QJsonArray>

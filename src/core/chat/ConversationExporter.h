@@ -20,7 +20,7 @@
 // "incomplete" (nothing will ever finish it).
 #pragma once
 
-#include "domain/Conversation.h"
+#include "core/domain/Conversation.h"
 
 #include <QByteArray>
 #include <QCoreApplication>

@@ -1,4 +1,4 @@
-#include "ConversationThread.h"
+#include "core/chat/ConversationThread.h"
 
 #include <algorithm>
 

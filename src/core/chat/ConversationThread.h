@@ -4,7 +4,7 @@
 // Pure logic over value types; the selection persists in Conversation::threadSelection.
 #pragma once
 
-#include "domain/Conversation.h"
+#include "core/domain/Conversation.h"
 
 #include <QHash>
 #include <QJsonObject>

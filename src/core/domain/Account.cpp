@@ -1,4 +1,4 @@
-#include "Account.h"
+#include "core/domain/Account.h"
 
 namespace anyrouter {
 

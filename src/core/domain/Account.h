@@ -1,7 +1,7 @@
 // Account-side value types: credits, API keys, generation stats, activity rows, gateway health.
 #pragma once
 
-#include "Usage.h"
+#include "core/domain/Usage.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "Conversation.h"
+#include "core/domain/Conversation.h"
 
 namespace anyrouter {
 

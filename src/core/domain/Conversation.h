@@ -1,8 +1,8 @@
 // Conversation and Message: what the local store keeps of each chat.
 #pragma once
 
-#include "RoutingPrefs.h"
-#include "Usage.h"
+#include "core/domain/RoutingPrefs.h"
+#include "core/domain/Usage.h"
 
 #include <QDateTime>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "JsonUtil.h"
+#include "core/domain/JsonUtil.h"
 
 #include <QJsonDocument>
 

@@ -1,4 +1,4 @@
-#include "ModelInfo.h"
+#include "core/domain/ModelInfo.h"
 
 namespace anyrouter {
 

@@ -1,6 +1,6 @@
-#include "RoutingPrefs.h"
+#include "core/domain/RoutingPrefs.h"
 
-#include "JsonUtil.h"
+#include "core/domain/JsonUtil.h"
 
 #include <QJsonArray>
 

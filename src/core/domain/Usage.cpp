@@ -1,7 +1,7 @@
 // Usage: parsing and validation of usage objects.
-#include "Usage.h"
+#include "core/domain/Usage.h"
 
-#include "JsonUtil.h"
+#include "core/domain/JsonUtil.h"
 
 #include <QJsonArray>
 

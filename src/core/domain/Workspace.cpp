@@ -1,4 +1,4 @@
-#include "Workspace.h"
+#include "core/domain/Workspace.h"
 
 namespace anyrouter {
 

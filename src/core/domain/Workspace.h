@@ -2,7 +2,7 @@
 // keys live in the SecretStore, addressed by secretKeyFor(id, kind).
 #pragma once
 
-#include "RoutingPrefs.h"
+#include "core/domain/RoutingPrefs.h"
 
 #include <QString>
 #include <QUrl>

@@ -1,8 +1,8 @@
 // BalanceHistory: SQL for balance_snapshots.
-#include "BalanceHistory.h"
+#include "core/storage/BalanceHistory.h"
 
-#include "Database.h"
-#include "SqlUtil.h"
+#include "core/storage/Database.h"
+#include "core/storage/SqlUtil.h"
 
 #include <QSqlQuery>
 

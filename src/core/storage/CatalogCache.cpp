@@ -1,9 +1,9 @@
 // CatalogCache: SQL for catalog_cache and catalog_meta.
-#include "CatalogCache.h"
+#include "core/storage/CatalogCache.h"
 
-#include "Database.h"
-#include "SqlUtil.h"
-#include "StorageLog.h"
+#include "core/storage/Database.h"
+#include "core/storage/SqlUtil.h"
+#include "core/storage/StorageLog.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 // ConversationStore: SQL for conversations, messages and message search.
-#include "ConversationStore.h"
+#include "core/storage/ConversationStore.h"
 
-#include "Database.h"
-#include "SqlUtil.h"
-#include "StorageLog.h"
+#include "core/storage/Database.h"
+#include "core/storage/SqlUtil.h"
+#include "core/storage/StorageLog.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,9 +1,9 @@
 // Database: connection set-up, pragmas, damage checks (header, quick_check, move aside), migration,
 // nestable transactions and the wording of SQLite errors.
-#include "Database.h"
+#include "core/storage/Database.h"
 
-#include "Migrations.h"
-#include "StorageLog.h"
+#include "core/storage/Migrations.h"
+#include "core/storage/StorageLog.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>

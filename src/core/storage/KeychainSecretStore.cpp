@@ -8,9 +8,9 @@
 //    calls it back whenever the answer arrives. So a timed-out job is never deleted; it is left
 //    running with autoDelete and cleans itself up if it ever finishes. QtKeychain also runs one job
 //    at a time, so while a job hangs, later ones queue behind it (and time out too).
-#include "SecretStore.h"
+#include "core/storage/SecretStore.h"
 
-#include "StorageLog.h"
+#include "core/storage/StorageLog.h"
 
 #include <qt6keychain/keychain.h>
 

@@ -1,9 +1,9 @@
 // Every schema change of the local database, in order. Rules: never edit a released step, only
 // append one; each step runs in one transaction together with the version bump, so a crash leaves
 // the file at the previous version. Timestamps are UTC milliseconds since the epoch (INTEGER).
-#include "Migrations.h"
+#include "core/storage/Migrations.h"
 
-#include "StorageLog.h"
+#include "core/storage/StorageLog.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

@@ -1,8 +1,8 @@
 // SecretStore base, MemorySecretStore and SessionSecretStore. The keychain implementation is in
 // KeychainSecretStore.cpp, the only file that talks to QtKeychain.
-#include "SecretStore.h"
+#include "core/storage/SecretStore.h"
 
-#include "StorageLog.h"
+#include "core/storage/StorageLog.h"
 
 #include <QMetaEnum>
 

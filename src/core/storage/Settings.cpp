@@ -1,7 +1,7 @@
 // Settings: the key table and typed access.
-#include "Settings.h"
+#include "core/storage/Settings.h"
 
-#include "StorageLog.h"
+#include "core/storage/StorageLog.h"
 
 #include <QSettings>
 

@@ -1,7 +1,7 @@
 // Shared query execution with logging for the store classes.
-#include "SqlUtil.h"
+#include "core/storage/SqlUtil.h"
 
-#include "StorageLog.h"
+#include "core/storage/StorageLog.h"
 
 #include <QSqlError>
 

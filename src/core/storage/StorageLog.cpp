@@ -1,5 +1,5 @@
 // Definition of the anyrouter.storage logging category.
-#include "StorageLog.h"
+#include "core/storage/StorageLog.h"
 
 namespace anyrouter {
 Q_LOGGING_CATEGORY(lcStorage, "anyrouter.storage")

@@ -1,12 +1,12 @@
 // UsageLedger: SQL for the usage_ledger table. Figures are validated on the way in and on the way
 // out (rows written by older versions may hold -12.5 or 1e308), so no total built from the ledger
 // goes negative or infinite.
-#include "UsageLedger.h"
+#include "core/storage/UsageLedger.h"
 
-#include "Database.h"
-#include "SqlUtil.h"
-#include "StorageLog.h"
 #include "core/domain/Usage.h"
+#include "core/storage/Database.h"
+#include "core/storage/SqlUtil.h"
+#include "core/storage/StorageLog.h"
 
 #include <QSqlQuery>
 

@@ -1,9 +1,9 @@
 // WorkspaceStore: rows of the workspaces table <-> Workspace values.
-#include "WorkspaceStore.h"
+#include "core/storage/WorkspaceStore.h"
 
-#include "Database.h"
-#include "SqlUtil.h"
-#include "StorageLog.h"
+#include "core/storage/Database.h"
+#include "core/storage/SqlUtil.h"
+#include "core/storage/StorageLog.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

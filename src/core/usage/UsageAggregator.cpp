@@ -1,7 +1,7 @@
 // UsageAggregator: bucketing, grouping (top N + "Other") and reconciliation. Every figure is
 // bounded before it is summed (a ledger row or gateway row may hold -12.5, 1e308 or a negative
 // count), so no total, bucket or difference is negative on its own or infinite.
-#include "UsageAggregator.h"
+#include "core/usage/UsageAggregator.h"
 
 #include "core/domain/Usage.h"
 

@@ -8,9 +8,9 @@
 // No I/O and no widgets: safe to run on a worker thread.
 #pragma once
 
-#include "UsageSeries.h"
-#include "domain/Account.h"
-#include "storage/UsageLedger.h"
+#include "core/domain/Account.h"
+#include "core/storage/UsageLedger.h"
+#include "core/usage/UsageSeries.h"
 
 #include <QHash>
 

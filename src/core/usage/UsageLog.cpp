@@ -1,5 +1,5 @@
 // Definition of the anyrouter.usage logging category.
-#include "UsageLog.h"
+#include "core/usage/UsageLog.h"
 
 namespace anyrouter {
 Q_LOGGING_CATEGORY(lcUsage, "anyrouter.usage")

@@ -1,6 +1,6 @@
 // UsageQuery: bucket computation. Hours are physical hours (a DST change gives a repeated or a
 // skipped local label, never a 2-hour bucket); days run from local midnight to local midnight.
-#include "UsageQuery.h"
+#include "core/usage/UsageQuery.h"
 
 #include <algorithm>
 

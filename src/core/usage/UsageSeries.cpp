@@ -1,5 +1,5 @@
 // UsageSeries: accessors and the CSV writer.
-#include "UsageSeries.h"
+#include "core/usage/UsageSeries.h"
 
 #include <cmath>
 

@@ -3,7 +3,7 @@
 // the table under it and the CSV export all read the same UsageSeries, so they cannot disagree.
 #pragma once
 
-#include "UsageQuery.h"
+#include "core/usage/UsageQuery.h"
 
 #include <QByteArray>
 #include <QList>

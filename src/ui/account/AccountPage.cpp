@@ -1,12 +1,12 @@
 // AccountPage: the four account panels in tabs.
-#include "AccountPage.h"
+#include "ui/account/AccountPage.h"
 
-#include "CreditsPanel.h"
-#include "HealthPanel.h"
-#include "KeysPanel.h"
-#include "UsagePanel.h"
-#include "app/AppContext.h"
-#include "storage/Database.h"
+#include "core/AppContext.h"
+#include "core/storage/Database.h"
+#include "ui/account/CreditsPanel.h"
+#include "ui/account/HealthPanel.h"
+#include "ui/account/KeysPanel.h"
+#include "ui/account/UsagePanel.h"
 
 #include <QTabWidget>
 #include <QVBoxLayout>

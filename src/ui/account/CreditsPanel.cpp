@@ -1,15 +1,15 @@
 // CreditsPanel: wiring of /credits, the balance snapshots and the ledger into figures, a forecast,
 // a trend chart and the low-balance signal.
-#include "CreditsPanel.h"
+#include "ui/account/CreditsPanel.h"
 
-#include "api/Clock.h"
-#include "app/WorkspaceManager.h"
-#include "common/Format.h"
 #include "core/account/AccountLog.h"
 #include "core/account/BalanceRecorder.h"
-#include "storage/BalanceHistory.h"
-#include "storage/Settings.h"
-#include "storage/UsageLedger.h"
+#include "core/api/Clock.h"
+#include "core/storage/BalanceHistory.h"
+#include "core/storage/Settings.h"
+#include "core/storage/UsageLedger.h"
+#include "core/workspace/WorkspaceManager.h"
+#include "ui/common/Format.h"
 
 #include <QChart>
 #include <QChartView>

@@ -7,7 +7,7 @@
 
 #include "core/account/BurnRate.h"
 #include "core/account/LowBalance.h"
-#include "domain/Account.h"
+#include "core/domain/Account.h"
 
 #include <QDateTime>
 #include <QList>

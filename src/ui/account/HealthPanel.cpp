@@ -1,7 +1,7 @@
 // HealthPanel: /health into a status line and a provider table; rate-limit figures from the client.
-#include "HealthPanel.h"
+#include "ui/account/HealthPanel.h"
 
-#include "app/WorkspaceManager.h"
+#include "core/workspace/WorkspaceManager.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -4,8 +4,8 @@
 // 60 s while visible and not at all while hidden; a gateway without /health is told so.
 #pragma once
 
-#include "api/RateLimitInfo.h"
-#include "domain/Account.h"
+#include "core/api/RateLimitInfo.h"
+#include "core/domain/Account.h"
 
 #include <QDateTime>
 #include <QWidget>

@@ -1,5 +1,5 @@
 // KeyEditDialog: builds the form for its mode and turns it into a create request or a minimal update.
-#include "KeyEditDialog.h"
+#include "ui/account/KeyEditDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>

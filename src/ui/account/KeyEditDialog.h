@@ -3,8 +3,8 @@
 // dialog never waits on the network.
 #pragma once
 
-#include "api/AccountService.h"
-#include "domain/Account.h"
+#include "core/api/AccountService.h"
+#include "core/domain/Account.h"
 
 #include <QDialog>
 

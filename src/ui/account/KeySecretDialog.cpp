@@ -1,6 +1,6 @@
 // KeySecretDialog: read-only secret field, Copy (marked as a password for clipboard managers) and a
 // warning; wipes its copies of the secret when it closes.
-#include "KeySecretDialog.h"
+#include "ui/account/KeySecretDialog.h"
 
 #include <QClipboard>
 #include <QDialogButtonBox>

@@ -1,7 +1,7 @@
 // KeyTableModel: display texts, tooltips and sort keys of the key rows.
-#include "KeyTableModel.h"
+#include "ui/account/KeyTableModel.h"
 
-#include "common/Format.h"
+#include "ui/common/Format.h"
 
 #include <QColor>
 #include <QFontDatabase>

@@ -4,7 +4,7 @@
 // numerically and "no limit" / "never used" land at a stable end.
 #pragma once
 
-#include "domain/Account.h"
+#include "core/domain/Account.h"
 
 #include <QAbstractTableModel>
 #include <QList>

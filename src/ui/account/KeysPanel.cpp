@@ -1,11 +1,11 @@
 // KeysPanel: key list, actions, explanations and the workspace re-binding of the Keys page.
-#include "KeysPanel.h"
+#include "ui/account/KeysPanel.h"
 
-#include "KeyEditDialog.h"
-#include "KeySecretDialog.h"
-#include "KeyTableModel.h"
+#include "ui/account/KeyEditDialog.h"
+#include "ui/account/KeySecretDialog.h"
+#include "ui/account/KeyTableModel.h"
 
-#include "app/WorkspaceManager.h"
+#include "core/workspace/WorkspaceManager.h"
 
 #include <QAction>
 #include <QFrame>

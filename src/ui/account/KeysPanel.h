@@ -6,9 +6,9 @@
 // Secrets handed out by create/reveal go straight into a KeySecretDialog and are kept nowhere else.
 #pragma once
 
-#include "api/AccountService.h"
-#include "domain/Account.h"
-#include "domain/Workspace.h"
+#include "core/api/AccountService.h"
+#include "core/domain/Account.h"
+#include "core/domain/Workspace.h"
 
 #include <QPointer>
 #include <QSet>

@@ -1,12 +1,12 @@
 // UsagePanel: controls -> a job on the worker thread -> series -> chart, table and texts.
-#include "UsagePanel.h"
+#include "ui/account/UsagePanel.h"
 
-#include "UsageTableModel.h"
-#include "app/WorkspaceManager.h"
-#include "common/Format.h"
-#include "storage/Database.h"
-#include "storage/WorkspaceStore.h"
-#include "usage/UsageLog.h"
+#include "core/storage/Database.h"
+#include "core/storage/WorkspaceStore.h"
+#include "core/usage/UsageLog.h"
+#include "core/workspace/WorkspaceManager.h"
+#include "ui/account/UsageTableModel.h"
+#include "ui/common/Format.h"
 
 #include <QBarSet>
 #include <QCategoryAxis>

@@ -10,10 +10,10 @@
 // GUI thread through the UsageLedger and only the aggregation runs on the worker.
 #pragma once
 
-#include "domain/Account.h"
-#include "domain/Workspace.h"
-#include "storage/UsageLedger.h"
-#include "usage/UsageAggregator.h"
+#include "core/domain/Account.h"
+#include "core/domain/Workspace.h"
+#include "core/storage/UsageLedger.h"
+#include "core/usage/UsageAggregator.h"
 
 #include <QThreadPool>
 #include <QTimeZone>

@@ -1,7 +1,7 @@
 // UsageTableModel: series -> rows and columns.
-#include "UsageTableModel.h"
+#include "ui/account/UsageTableModel.h"
 
-#include "common/Format.h"
+#include "ui/common/Format.h"
 
 #include <QColor>
 #include <QFont>

@@ -3,7 +3,7 @@
 // show the same numbers. Qt::DisplayRole is formatted text; kValueRole gives the raw number.
 #pragma once
 
-#include "usage/UsageSeries.h"
+#include "core/usage/UsageSeries.h"
 
 #include <QAbstractTableModel>
 

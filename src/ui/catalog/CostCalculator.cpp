@@ -1,7 +1,7 @@
 // CostCalculator: token-count arithmetic and conversation re-pricing, shown as text.
-#include "CostCalculator.h"
+#include "ui/catalog/CostCalculator.h"
 
-#include "common/Format.h"
+#include "ui/common/Format.h"
 
 #include <QFormLayout>
 #include <QLabel>

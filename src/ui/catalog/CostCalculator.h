@@ -3,9 +3,9 @@
 // selected one (from the stored per-message token counts; see repriceConversation).
 #pragma once
 
-#include "catalog/CatalogEntry.h"
-#include "catalog/Reprice.h"
-#include "domain/Conversation.h"
+#include "core/catalog/CatalogEntry.h"
+#include "core/catalog/Reprice.h"
+#include "core/domain/Conversation.h"
 
 #include <QWidget>
 

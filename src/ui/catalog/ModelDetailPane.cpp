@@ -1,8 +1,8 @@
 // ModelDetailPane: the selected model's facts as rich text, and its actions.
-#include "ModelDetailPane.h"
+#include "ui/catalog/ModelDetailPane.h"
 
-#include "ModelTableModel.h"
-#include "common/Format.h"
+#include "ui/catalog/ModelTableModel.h"
+#include "ui/common/Format.h"
 
 #include <QClipboard>
 #include <QGridLayout>

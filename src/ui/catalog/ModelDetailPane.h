@@ -4,7 +4,7 @@
 // "Copy id". The page decides what the actions do.
 #pragma once
 
-#include "catalog/CatalogEntry.h"
+#include "core/catalog/CatalogEntry.h"
 
 #include <QWidget>
 

@@ -1,5 +1,5 @@
 // ModelFilterPanel: filter widgets <-> CatalogFilter.
-#include "ModelFilterPanel.h"
+#include "ui/catalog/ModelFilterPanel.h"
 
 #include <QCheckBox>
 #include <QDoubleValidator>

@@ -4,7 +4,7 @@
 // It edits a CatalogFilter and says when it changed; it knows nothing of the rows.
 #pragma once
 
-#include "catalog/CatalogFilter.h"
+#include "core/catalog/CatalogFilter.h"
 
 #include <QHash>
 #include <QStringList>

@@ -1,7 +1,7 @@
 // ModelFilterProxy: CatalogFilter over the table rows; sorting delegated to the table model.
-#include "ModelFilterProxy.h"
+#include "ui/catalog/ModelFilterProxy.h"
 
-#include "ModelTableModel.h"
+#include "ui/catalog/ModelTableModel.h"
 
 namespace anyrouter {
 

@@ -3,7 +3,7 @@
 // filter change is one linear pass over the rows and never a re-sort of 10,000 of them.
 #pragma once
 
-#include "catalog/CatalogFilter.h"
+#include "core/catalog/CatalogFilter.h"
 
 #include <QSortFilterProxyModel>
 

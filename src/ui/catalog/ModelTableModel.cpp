@@ -1,7 +1,7 @@
 // ModelTableModel: catalog entries as rows; display text, sort keys and change marks.
-#include "ModelTableModel.h"
+#include "ui/catalog/ModelTableModel.h"
 
-#include "common/Format.h"
+#include "ui/common/Format.h"
 
 #include <QColor>
 #include <QHash>

@@ -4,7 +4,7 @@
 // above it never re-sorts; the name column carries the new/price-changed mark with the previous price.
 #pragma once
 
-#include "catalog/CatalogEntry.h"
+#include "core/catalog/CatalogEntry.h"
 
 #include <QAbstractTableModel>
 #include <QIcon>

@@ -1,19 +1,19 @@
 // ModelsPage: composes the catalog widgets, keeps filter state and selection, runs the actions.
-#include "ModelsPage.h"
+#include "ui/catalog/ModelsPage.h"
 
-#include "CostCalculator.h"
-#include "ModelDetailPane.h"
-#include "ModelFilterPanel.h"
-#include "ModelFilterProxy.h"
-#include "ModelTableModel.h"
+#include "ui/catalog/CostCalculator.h"
+#include "ui/catalog/ModelDetailPane.h"
+#include "ui/catalog/ModelFilterPanel.h"
+#include "ui/catalog/ModelFilterProxy.h"
+#include "ui/catalog/ModelTableModel.h"
 
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "catalog/CatalogRepository.h"
-#include "catalog/Preset.h"
-#include "chat/ChatPage.h"
-#include "storage/ConversationStore.h"
-#include "storage/Settings.h"
+#include "core/AppContext.h"
+#include "core/catalog/CatalogRepository.h"
+#include "core/catalog/Preset.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Settings.h"
+#include "core/workspace/WorkspaceManager.h"
+#include "ui/chat/ChatPage.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

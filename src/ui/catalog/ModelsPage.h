@@ -4,7 +4,7 @@
 // to show it with chatRequested(). Filter state persists in Settings::Key::CatalogFilterState.
 #pragma once
 
-#include "catalog/CatalogFilter.h"
+#include "core/catalog/CatalogFilter.h"
 
 #include <QPointer>
 #include <QWidget>

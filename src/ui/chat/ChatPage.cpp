@@ -1,20 +1,20 @@
 // ChatPage: wiring of sidebar, transcript, composer and session; header figures; export/import.
-#include "ChatPage.h"
+#include "ui/chat/ChatPage.h"
 
-#include "common/Format.h"
+#include "ui/common/Format.h"
 
-#include "Composer.h"
-#include "ConversationSettingsDialog.h"
-#include "ConversationSidebar.h"
-#include "ModelPickerDialog.h"
-#include "RoutingDialog.h"
-#include "TranscriptView.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "chat/ChatSession.h"
-#include "chat/ConversationExporter.h"
-#include "storage/ConversationStore.h"
-#include "storage/Settings.h"
+#include "core/AppContext.h"
+#include "core/chat/ChatSession.h"
+#include "core/chat/ConversationExporter.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Settings.h"
+#include "core/workspace/WorkspaceManager.h"
+#include "ui/chat/Composer.h"
+#include "ui/chat/ConversationSettingsDialog.h"
+#include "ui/chat/ConversationSidebar.h"
+#include "ui/chat/ModelPickerDialog.h"
+#include "ui/chat/RoutingDialog.h"
+#include "ui/chat/TranscriptView.h"
 
 #include <QAction>
 #include <QClipboard>

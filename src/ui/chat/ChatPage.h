@@ -5,8 +5,8 @@
 // message's cost, and opens the model picker, conversation settings, routing and export.
 #pragma once
 
-#include "domain/ModelInfo.h"
-#include "domain/Workspace.h"
+#include "core/domain/ModelInfo.h"
+#include "core/domain/Workspace.h"
 
 #include <QFileDialog>
 #include <QHash>

@@ -1,5 +1,5 @@
 // Composer: keys, Send/Stop, edit mode, inline error.
-#include "Composer.h"
+#include "ui/chat/Composer.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QHBoxLayout>

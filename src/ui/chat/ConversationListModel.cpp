@@ -1,5 +1,5 @@
 // ConversationListModel: grouping by date and the header rows.
-#include "ConversationListModel.h"
+#include "ui/chat/ConversationListModel.h"
 
 #include <QFont>
 

@@ -3,7 +3,7 @@
 // Conversations awaiting a real delete (the undo window) are hidden here, not removed from the store.
 #pragma once
 
-#include "domain/Conversation.h"
+#include "core/domain/Conversation.h"
 
 #include <QAbstractListModel>
 #include <QDate>

@@ -1,5 +1,5 @@
 // ConversationSettingsDialog: form and mapping to Conversation.
-#include "ConversationSettingsDialog.h"
+#include "ui/chat/ConversationSettingsDialog.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

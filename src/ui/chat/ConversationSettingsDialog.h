@@ -3,7 +3,7 @@
 // key is left out of Conversation::parameters (other keys there are kept as they were).
 #pragma once
 
-#include "domain/Conversation.h"
+#include "core/domain/Conversation.h"
 
 #include <QDialog>
 

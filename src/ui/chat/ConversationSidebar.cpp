@@ -1,8 +1,8 @@
 // ConversationSidebar: list, search, rename/pin/delete with undo.
-#include "ConversationSidebar.h"
+#include "ui/chat/ConversationSidebar.h"
 
-#include "ConversationListModel.h"
-#include "storage/ConversationStore.h"
+#include "core/storage/ConversationStore.h"
+#include "ui/chat/ConversationListModel.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QAction>

@@ -1,8 +1,8 @@
 // MarkdownRenderer: see the header. Syntax colouring is a small hand-written tokenizer (keywords,
 // strings, comments, numbers) for the languages replies use most; unknown languages stay plain.
-#include "MarkdownRenderer.h"
+#include "ui/chat/MarkdownRenderer.h"
 
-#include "SafeTextDocument.h"
+#include "ui/chat/SafeTextDocument.h"
 
 #include <QFont>
 #include <QPalette>

@@ -1,12 +1,12 @@
 // MessageDelegate: see the header. Geometry: every rect in a Layout is relative to the row's
 // top-left, so a cached layout stays valid when rows above it change height.
-#include "MessageDelegate.h"
+#include "ui/chat/MessageDelegate.h"
 
-#include "common/Format.h"
+#include "ui/common/Format.h"
 
-#include "ReplyLinkOpener.h"
-#include "TranscriptModel.h"
-#include "chat/ChatSession.h"
+#include "core/chat/ChatSession.h"
+#include "ui/chat/ReplyLinkOpener.h"
+#include "ui/chat/TranscriptModel.h"
 
 #include <QAbstractItemView>
 #include <QAbstractTextDocumentLayout>

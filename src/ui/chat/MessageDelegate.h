@@ -8,8 +8,8 @@
 // (keeping documents only near the viewport), so a 5 MB reply never stalls the GUI thread.
 #pragma once
 
-#include "MarkdownRenderer.h"
-#include "SafeTextDocument.h"
+#include "ui/chat/MarkdownRenderer.h"
+#include "ui/chat/SafeTextDocument.h"
 
 #include <QHash>
 #include <QSet>

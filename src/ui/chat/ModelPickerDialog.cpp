@@ -1,10 +1,10 @@
 // ModelPickerDialog: catalog table, filter, fetch states.
-#include "ModelPickerDialog.h"
+#include "ui/chat/ModelPickerDialog.h"
 
-#include "common/Format.h"
+#include "ui/common/Format.h"
 
-#include "api/ApiError.h"
-#include "api/CatalogService.h"
+#include "core/api/ApiError.h"
+#include "core/api/CatalogService.h"
 
 #include <QCoreApplication>
 #include <QDialogButtonBox>

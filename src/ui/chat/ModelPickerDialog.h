@@ -2,7 +2,7 @@
 // input/output tokens, context). Type to filter by name, id or provider; Enter picks.
 #pragma once
 
-#include "domain/ModelInfo.h"
+#include "core/domain/ModelInfo.h"
 
 #include <QDialog>
 

@@ -1,5 +1,5 @@
 // ReplyLinkOpener: see the header.
-#include "ReplyLinkOpener.h"
+#include "ui/chat/ReplyLinkOpener.h"
 
 #include <QClipboard>
 #include <QDesktopServices>

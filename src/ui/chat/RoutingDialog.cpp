@@ -1,5 +1,5 @@
 // RoutingDialog: form and mapping to RoutingPrefs.
-#include "RoutingDialog.h"
+#include "ui/chat/RoutingDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>

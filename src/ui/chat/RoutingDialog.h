@@ -3,7 +3,7 @@
 // (sent as the X-AnyRouter-Provider header). Empty fields mean "the gateway's default".
 #pragma once
 
-#include "domain/RoutingPrefs.h"
+#include "core/domain/RoutingPrefs.h"
 
 #include <QDialog>
 

@@ -6,7 +6,7 @@
 // back null, calls QImage/QPixmap::load(name) on the name directly. So: a per-document provider and
 // loadResource() that always answer with an inert value (a non-null image, so the last fallback
 // never runs), and no image objects left after parsing anyway.
-#include "SafeTextDocument.h"
+#include "ui/chat/SafeTextDocument.h"
 
 #include <QAtomicInt>
 #include <QGuiApplication>

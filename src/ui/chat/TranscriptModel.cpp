@@ -2,9 +2,9 @@
 // as ChatSession::threadChanged and are applied as row inserts/removals/changes when the new
 // visible thread shares a prefix with the old one, so views keep their scroll position and
 // their per-row caches; only an unrelated thread (another conversation) resets the model.
-#include "TranscriptModel.h"
+#include "ui/chat/TranscriptModel.h"
 
-#include "chat/ChatSession.h"
+#include "core/chat/ChatSession.h"
 
 namespace anyrouter {
 

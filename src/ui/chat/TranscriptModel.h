@@ -3,8 +3,8 @@
 // frame, for that one row only, so a fast stream never makes the view re-lay out the transcript.
 #pragma once
 
-#include "chat/ChatSession.h"
-#include "domain/Conversation.h"
+#include "core/chat/ChatSession.h"
+#include "core/domain/Conversation.h"
 
 #include <QAbstractListModel>
 #include <QHash>

@@ -1,10 +1,10 @@
 // TranscriptView: see the header.
-#include "TranscriptView.h"
+#include "ui/chat/TranscriptView.h"
 
-#include "MarkdownRenderer.h"
-#include "MessageDelegate.h"
-#include "TranscriptModel.h"
-#include "chat/ChatSession.h"
+#include "core/chat/ChatSession.h"
+#include "ui/chat/MarkdownRenderer.h"
+#include "ui/chat/MessageDelegate.h"
+#include "ui/chat/TranscriptModel.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QClipboard>

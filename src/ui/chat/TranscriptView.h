@@ -4,7 +4,7 @@
 // opened over a message on click (or Enter/F2), plus copy actions and keyboard navigation.
 #pragma once
 
-#include "chat/ChatSession.h"
+#include "core/chat/ChatSession.h"
 
 #include <QListView>
 #include <QPersistentModelIndex>

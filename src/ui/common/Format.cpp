@@ -1,5 +1,5 @@
 // Format: shared number formatting of the UI.
-#include "Format.h"
+#include "ui/common/Format.h"
 
 #include <QCoreApplication>
 #include <QLocale>

@@ -1,14 +1,14 @@
-#include "MainWindow.h"
+#include "ui/shell/MainWindow.h"
 
-#include "account/AccountPage.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceEditor.h"
-#include "app/WorkspaceManager.h"
-#include "catalog/ModelsPage.h"
-#include "chat/ChatPage.h"
-#include "workspace/WorkspaceDialog.h"
-#include "workspace/WorkspaceListDialog.h"
-#include "workspace/WorkspaceOverviewPage.h"
+#include "core/AppContext.h"
+#include "core/workspace/WorkspaceEditor.h"
+#include "core/workspace/WorkspaceManager.h"
+#include "ui/account/AccountPage.h"
+#include "ui/catalog/ModelsPage.h"
+#include "ui/chat/ChatPage.h"
+#include "ui/workspace/WorkspaceDialog.h"
+#include "ui/workspace/WorkspaceListDialog.h"
+#include "ui/workspace/WorkspaceOverviewPage.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,9 +1,9 @@
 // WorkspaceDialog: the create/edit form for one workspace on top of WorkspaceEditor.
-#include "WorkspaceDialog.h"
+#include "ui/workspace/WorkspaceDialog.h"
 
-#include "api/ApiClient.h"
-#include "chat/RoutingDialog.h"
-#include "common/Format.h"
+#include "core/api/ApiClient.h"
+#include "ui/chat/RoutingDialog.h"
+#include "ui/common/Format.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -4,7 +4,7 @@
 // stores them through WorkspaceEditor; ephemeral workspaces (Demo, Environment) are shown read-only.
 #pragma once
 
-#include "app/WorkspaceEditor.h"
+#include "core/workspace/WorkspaceEditor.h"
 
 #include <QDialog>
 

@@ -1,9 +1,9 @@
 // WorkspaceListDialog: the workspace list with create/edit/duplicate/delete on top of WorkspaceEditor.
-#include "WorkspaceListDialog.h"
+#include "ui/workspace/WorkspaceListDialog.h"
 
-#include "WorkspaceDialog.h"
-#include "app/WorkspaceEditor.h"
-#include "app/WorkspaceManager.h"
+#include "core/workspace/WorkspaceEditor.h"
+#include "core/workspace/WorkspaceManager.h"
+#include "ui/workspace/WorkspaceDialog.h"
 
 #include <QDialogButtonBox>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
-#include "WorkspaceOverviewPage.h"
+#include "ui/workspace/WorkspaceOverviewPage.h"
 
-#include "app/WorkspaceManager.h"
-#include "common/Format.h"
+#include "core/workspace/WorkspaceManager.h"
+#include "ui/common/Format.h"
 
 #include <QFormLayout>
 #include <QGroupBox>

@@ -3,9 +3,9 @@
 // figure is fetched live; panels whose endpoint the gateway lacks say so instead of failing.
 #pragma once
 
-#include "domain/Account.h"
-#include "domain/ModelInfo.h"
-#include "domain/Workspace.h"
+#include "core/domain/Account.h"
+#include "core/domain/ModelInfo.h"
+#include "core/domain/Workspace.h"
 
 #include <QWidget>
 

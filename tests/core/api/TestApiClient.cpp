@@ -3,8 +3,8 @@
 // exponential backoff + jitter, bounded attempts) on a ManualClock, no retries for other 4xx or for
 // POST, rate-limit header capture, oversized bodies, refused connections, abort, and no key in logs.
 #include "TestSupport.h"
-#include "api/ApiClient.h"
-#include "api/ChatStream.h"
+#include "core/api/ApiClient.h"
+#include "core/api/ChatStream.h"
 #include "sim/SimKeys.h"
 #include "sim/SimServer.h"
 

@@ -4,8 +4,8 @@
 // values — and from transport failures. Checks category, code, message, retryability and that the
 // user-facing sentence is non-empty, names the status and (for 429) the Retry-After seconds.
 #include "TestSupport.h"
-#include "api/ApiError.h"
-#include "api/RateLimitInfo.h"
+#include "core/api/ApiError.h"
+#include "core/api/RateLimitInfo.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

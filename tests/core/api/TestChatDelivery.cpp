@@ -5,8 +5,8 @@
 // when the client knows nothing was delivered (connection refused) does ChatStream try again.
 #include "LoopbackHttpServer.h"
 #include "TestSupport.h"
-#include "api/ApiClient.h"
-#include "api/ChatStream.h"
+#include "core/api/ApiClient.h"
+#include "core/api/ChatStream.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

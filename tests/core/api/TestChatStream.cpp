@@ -4,8 +4,8 @@
 // injected fault ends in a clear ApiError with the content received so far kept; abort() is
 // immediate and final.
 #include "TestSupport.h"
-#include "api/ChatStream.h"
-#include "domain/ModelInfo.h"
+#include "core/api/ChatStream.h"
+#include "core/domain/ModelInfo.h"
 #include "sim/SimKeys.h"
 #include "sim/SimServer.h"
 

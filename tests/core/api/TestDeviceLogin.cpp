@@ -2,8 +2,8 @@
 // start -> codeReady, authorization_pending polls, approval -> a key that then works for chat,
 // slow_down adding 5 s to the interval, expiry (server- and client-side), denial and cancel.
 #include "TestSupport.h"
-#include "api/ChatStream.h"
-#include "api/DeviceLogin.h"
+#include "core/api/ChatStream.h"
+#include "core/api/DeviceLogin.h"
 #include "sim/SimServer.h"
 
 #include <QJsonDocument>

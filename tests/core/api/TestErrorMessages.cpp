@@ -8,8 +8,8 @@
 // them (attempt n of m, when), which cancelRetries() ends at once.
 #include "LoopbackHttpServer.h"
 #include "TestSupport.h"
-#include "api/ApiClient.h"
-#include "api/ChatStream.h"
+#include "core/api/ApiClient.h"
+#include "core/api/ChatStream.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

@@ -5,9 +5,9 @@
 // and mid-stream error event) against a raw loopback server, and redactSecrets() itself.
 #include "LoopbackHttpServer.h"
 #include "TestSupport.h"
-#include "api/ApiClient.h"
-#include "api/ChatStream.h"
-#include "domain/Workspace.h"
+#include "core/api/ApiClient.h"
+#include "core/api/ChatStream.h"
+#include "core/domain/Workspace.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

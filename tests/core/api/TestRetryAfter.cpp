@@ -9,11 +9,11 @@
 // only after the backoff.
 #include "LoopbackHttpServer.h"
 #include "TestSupport.h"
-#include "api/ApiClient.h"
-#include "api/ApiError.h"
-#include "api/ChatStream.h"
-#include "api/RateLimitInfo.h"
-#include "api/RetryPolicy.h"
+#include "core/api/ApiClient.h"
+#include "core/api/ApiError.h"
+#include "core/api/ChatStream.h"
+#include "core/api/RateLimitInfo.h"
+#include "core/api/RetryPolicy.h"
 
 #include <QNetworkAccessManager>
 #include <QRegularExpression>

@@ -3,11 +3,11 @@
 // validation summaries, generation stats after a streamed chat, activity, health, and optional
 // endpoints a gateway lacks reported as "unsupported" rather than as errors.
 #include "TestSupport.h"
-#include "api/AccountService.h"
-#include "api/CatalogService.h"
-#include "api/ChatStream.h"
-#include "api/HealthService.h"
-#include "api/UsageService.h"
+#include "core/api/AccountService.h"
+#include "core/api/CatalogService.h"
+#include "core/api/ChatStream.h"
+#include "core/api/HealthService.h"
+#include "core/api/UsageService.h"
 #include "sim/SimKeys.h"
 #include "sim/SimServer.h"
 

@@ -5,7 +5,7 @@
 // (at the end, or unpaired anywhere) into U+FFFD. Served by a raw loopback server.
 #include "LoopbackHttpServer.h"
 #include "TestSupport.h"
-#include "api/ChatStream.h"
+#include "core/api/ChatStream.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

@@ -3,9 +3,9 @@
 // masking always hides at least 16 characters, and a stalled GET reports a timeout, not a cancel.
 #include "TestSupport.h"
 
-#include "api/ApiClient.h"
-#include "api/ChatStream.h"
-#include "domain/Workspace.h"
+#include "core/api/ApiClient.h"
+#include "core/api/ChatStream.h"
+#include "core/domain/Workspace.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

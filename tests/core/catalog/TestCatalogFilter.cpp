@@ -2,8 +2,8 @@
 // maximum, zero, unknown), entries with missing fields, text over the description, open capability
 // vocabulary, and the JSON / Settings round trip that makes the filter survive restarts.
 #include "TestSupport.h"
-#include "catalog/CatalogFilter.h"
-#include "storage/Settings.h"
+#include "core/catalog/CatalogFilter.h"
+#include "core/storage/Settings.h"
 
 #include <QJsonArray>
 #include <QSettings>

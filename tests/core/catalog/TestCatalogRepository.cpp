@@ -4,12 +4,12 @@
 // marks surviving a restart, the cache path with the simulator stopped, and open capability names.
 #include "SimFixture.h"
 #include "TestSupport.h"
-#include "app/AppContext.h"
-#include "app/WorkspaceManager.h"
-#include "catalog/CatalogRepository.h"
+#include "core/AppContext.h"
+#include "core/catalog/CatalogRepository.h"
+#include "core/storage/CatalogCache.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimCatalog.h"
 #include "sim/SimKeys.h"
-#include "storage/CatalogCache.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

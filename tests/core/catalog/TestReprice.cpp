@@ -2,8 +2,8 @@
 // messages without usage counted (not silently priced at zero), cached tokens at the cache-read
 // price, and preset ids.
 #include "TestSupport.h"
-#include "catalog/Preset.h"
-#include "catalog/Reprice.h"
+#include "core/catalog/Preset.h"
+#include "core/catalog/Reprice.h"
 
 #include <QTest>
 

@@ -1,10 +1,10 @@
 // Child process for TestCrashRecovery: runs one chat turn through the real ChatSession into the
 // database given on the command line, then exits. The test kills it with SIGKILL mid-stream.
-#include "api/ApiClient.h"
-#include "chat/ChatSession.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/UsageLedger.h"
+#include "core/api/ApiClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/UsageLedger.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>

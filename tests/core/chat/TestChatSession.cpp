@@ -4,13 +4,13 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "api/ApiClient.h"
-#include "api/UsageService.h"
-#include "chat/ChatSession.h"
+#include "core/api/ApiClient.h"
+#include "core/api/UsageService.h"
+#include "core/chat/ChatSession.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/UsageLedger.h"
 #include "sim/SimKeys.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/UsageLedger.h"
 
 #include <QDir>
 #include <QJsonArray>

@@ -4,9 +4,9 @@
 // and write nothing; a failure half-way through an import rolls everything back.
 #include "TestSupport.h"
 
-#include "chat/ConversationExporter.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
+#include "core/chat/ConversationExporter.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

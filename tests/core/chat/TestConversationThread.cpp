@@ -1,7 +1,7 @@
 // ConversationThread: visible path through a tree of versions, version numbering and selection.
 #include "TestSupport.h"
 
-#include "chat/ConversationThread.h"
+#include "core/chat/ConversationThread.h"
 
 #include <QTest>
 

@@ -4,11 +4,11 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "app/AppContext.h"
+#include "core/AppContext.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/SecretStore.h"
 #include "sim/SimKeys.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/SecretStore.h"
 
 #include <QProcess>
 #include <QSqlQuery>

@@ -5,9 +5,9 @@
 // every hostile Retry-After header as the client would parse it (an HTTP date in year 9999 used
 // to become a negative wait: "retry in %n second(s)"), and the usage chart's "Other (N more)".
 #include "TestSupport.h"
-#include "api/ApiError.h"
-#include "api/RateLimitInfo.h"
-#include "usage/UsageAggregator.h"
+#include "core/api/ApiError.h"
+#include "core/api/RateLimitInfo.h"
+#include "core/usage/UsageAggregator.h"
 
 #include <QRegularExpression>
 #include <QTest>

@@ -5,10 +5,10 @@
 // damage found there is acted on at the next start.
 #include "TestSupport.h"
 
-#include "app/AppContext.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/SecretStore.h"
+#include "core/AppContext.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/SecretStore.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -5,12 +5,12 @@
 // and no total or rate built from them is negative or infinite.
 #include "../api/LoopbackHttpServer.h"
 #include "TestSupport.h"
-#include "api/ApiClient.h"
-#include "chat/ChatSession.h"
-#include "domain/Usage.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/UsageLedger.h"
+#include "core/api/ApiClient.h"
+#include "core/chat/ChatSession.h"
+#include "core/domain/Usage.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/UsageLedger.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>

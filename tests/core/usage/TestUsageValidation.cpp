@@ -4,8 +4,8 @@
 // no sum. The same through the stream's chunk decoder (both paths), for values a struct got
 // another way (sanitize()), and for the stream statistics (TTFT, tok/s).
 #include "TestSupport.h"
-#include "api/ChatChunk.h"
-#include "domain/Usage.h"
+#include "core/api/ChatChunk.h"
+#include "core/domain/Usage.h"
 
 #include <QJsonDocument>
 #include <QTest>

@@ -1,9 +1,9 @@
 // WorkspaceEditor: URL policy, key validation and workspace CRUD with keys kept in the SecretStore.
-#include "WorkspaceEditor.h"
+#include "core/workspace/WorkspaceEditor.h"
 
-#include "WorkspaceManager.h"
-#include "api/ApiClient.h"
-#include "storage/WorkspaceStore.h"
+#include "core/api/ApiClient.h"
+#include "core/storage/WorkspaceStore.h"
+#include "core/workspace/WorkspaceManager.h"
 
 #include <QHostAddress>
 #include <QLoggingCategory>

@@ -2,7 +2,7 @@
 // database and stores, secret store, workspace manager) and hands them down. No singletons.
 #pragma once
 
-#include "storage/SecretStore.h"
+#include "core/storage/SecretStore.h"
 
 #include <QObject>
 #include <QString>

@@ -1,14 +1,14 @@
-#include "AppContext.h"
+#include "core/AppContext.h"
 
-#include "WorkspaceManager.h"
-#include "storage/BalanceHistory.h"
-#include "storage/CatalogCache.h"
-#include "storage/ConversationStore.h"
-#include "storage/Database.h"
-#include "storage/SecretStore.h"
-#include "storage/Settings.h"
-#include "storage/UsageLedger.h"
-#include "storage/WorkspaceStore.h"
+#include "core/storage/BalanceHistory.h"
+#include "core/storage/CatalogCache.h"
+#include "core/storage/ConversationStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/SecretStore.h"
+#include "core/storage/Settings.h"
+#include "core/storage/UsageLedger.h"
+#include "core/storage/WorkspaceStore.h"
+#include "core/workspace/WorkspaceManager.h"
 
 #include <QCoreApplication>
 #include <QDir>

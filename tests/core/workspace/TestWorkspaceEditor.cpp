@@ -6,12 +6,12 @@
 #include "SimFixture.h"
 #include "TestSupport.h"
 
-#include "app/AppContext.h"
-#include "app/WorkspaceEditor.h"
-#include "app/WorkspaceManager.h"
+#include "core/AppContext.h"
+#include "core/storage/SecretStore.h"
+#include "core/storage/WorkspaceStore.h"
+#include "core/workspace/WorkspaceEditor.h"
+#include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
-#include "storage/SecretStore.h"
-#include "storage/WorkspaceStore.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>

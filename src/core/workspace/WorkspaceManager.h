@@ -4,12 +4,12 @@
 // workspaces keep theirs in memory only and are never written to disk.
 #pragma once
 
-#include "api/AccountService.h"
-#include "api/ApiClient.h"
-#include "api/CatalogService.h"
-#include "api/HealthService.h"
-#include "api/UsageService.h"
-#include "domain/Workspace.h"
+#include "core/api/AccountService.h"
+#include "core/api/ApiClient.h"
+#include "core/api/CatalogService.h"
+#include "core/api/HealthService.h"
+#include "core/api/UsageService.h"
+#include "core/domain/Workspace.h"
 
 #include <QHash>
 #include <QObject>

@@ -3,9 +3,9 @@
 // in the SecretStore (never the database, settings or logs). The dialogs stay thin on top of it.
 #pragma once
 
-#include "api/AccountService.h"
-#include "domain/Workspace.h"
-#include "storage/SecretStore.h"
+#include "core/api/AccountService.h"
+#include "core/domain/Workspace.h"
+#include "core/storage/SecretStore.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,7 +1,7 @@
-#include "WorkspaceManager.h"
+#include "core/workspace/WorkspaceManager.h"
 
-#include "storage/SecretStore.h"
-#include "storage/WorkspaceStore.h"
+#include "core/storage/SecretStore.h"
+#include "core/storage/WorkspaceStore.h"
 
 #include <QProcessEnvironment>
 
