@@ -1,5 +1,6 @@
 #include "core/AppContext.h"
 
+#include "core/catalog/CatalogWorker.h"
 #include "core/storage/BalanceHistory.h"
 #include "core/storage/CatalogCache.h"
 #include "core/storage/ConversationStore.h"
@@ -9,6 +10,7 @@
 #include "core/storage/UsageLedger.h"
 #include "core/storage/WorkspaceStore.h"
 #include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -25,7 +27,8 @@ AppContext::AppContext(Options options, QObject* parent)
     : QObject(parent),
       m_dbPath(options.databasePath.isEmpty() ? Database::defaultPath() : options.databasePath),
       m_nam(new QNetworkAccessManager(this)), m_settings(std::make_unique<Settings>()),
-      m_quickCheckLimit(options.quickCheckLimitBytes), m_maxPageCount(options.maxPageCount)
+      m_quickCheckLimit(options.quickCheckLimitBytes), m_maxPageCount(options.maxPageCount),
+      m_workspaceSessions(options.workspaceSessions)
 {
     if (m_maxPageCount <= 0 &&
         (qEnvironmentVariableIntValue("ANYROUTER_TESTING") == 1 || QStandardPaths::isTestModeEnabled()))
@@ -48,6 +51,8 @@ AppContext::~AppContext()
         delete m_checkThread;
         m_checkThread = nullptr;
     }
+    m_session.reset(); // before the worker and the manager it uses
+    m_catalogWorker.reset();
     delete m_workspaces; // before the stores it uses
     m_workspaces = nullptr;
 }
@@ -77,9 +82,22 @@ bool AppContext::open(QString* error)
     if (m_primary)
         m_recovered = m_conversations->recoverInterrupted();
     m_workspaces = new WorkspaceManager(m_nam, m_workspaceStore.get(), m_secrets.get(), this);
+    m_catalogWorker = std::make_unique<CatalogWorker>(m_catalogCache.get(), m_catalogCache->databasePath());
+    if (m_workspaceSessions)
+        connect(m_workspaces, &WorkspaceManager::currentChanged, this, &AppContext::startSession);
     if (m_db->integrityCheckDeferred() && m_primary)
         startBackgroundCheck();
     return true;
+}
+
+void AppContext::startSession()
+{
+    // The new session exists before the old one goes, so observers never see none; deleting the old
+    // one drops every reply still on its way for it.
+    std::unique_ptr<WorkspaceSession> previous = std::move(m_session);
+    m_session = std::make_unique<WorkspaceSession>(this, m_workspaces->current());
+    emit sessionChanged(m_session.get());
+    previous.reset();
 }
 
 void AppContext::startBackgroundCheck()

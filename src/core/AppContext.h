@@ -1,5 +1,7 @@
 // AppContext: the composition root of the core — builds each service once (network manager,
-// database and stores, secret store, workspace manager) and hands them down. No singletons.
+// database and stores, secret store, workspace manager, the catalog worker thread) and hands them
+// down; and holds the WorkspaceSession of the selected workspace, swapped on every workspace change.
+// No singletons.
 #pragma once
 
 #include "core/storage/SecretStore.h"
@@ -17,12 +19,14 @@ namespace anyrouter {
 
 class BalanceHistory;
 class CatalogCache;
+class CatalogWorker;
 class ConversationStore;
 class Database;
 
 class Settings;
 class UsageLedger;
 class WorkspaceManager;
+class WorkspaceSession;
 class WorkspaceStore;
 
 class AppContext : public QObject
@@ -45,6 +49,9 @@ public:
         // environment can set it too, for the real binary in tests: ANYROUTER_TEST_MAX_PAGE_COUNT=N,
         // honoured only together with ANYROUTER_TESTING=1 (or in QStandardPaths test mode).
         qint64 maxPageCount = 0;
+        // false: no WorkspaceSession is built on a workspace change (tests of one per-workspace
+        // object on its own, which would otherwise share the gateway and the cache with the session's).
+        bool workspaceSessions = true;
     };
 
     explicit AppContext(Options options, QObject* parent = nullptr);
@@ -73,14 +80,22 @@ public:
     Settings* settings() const { return m_settings.get(); }
     SecretStore* secrets() const { return m_secrets.get(); }
     WorkspaceManager* workspaces() const { return m_workspaces; }
+    // The one thread that parses, diffs and stores catalogs (with its own database connection).
+    CatalogWorker* catalogWorker() const { return m_catalogWorker.get(); }
+    // The selected workspace's session: its catalog, account status, keys and usage. nullptr before
+    // the first workspace is selected. Replaced (the old one deleted) on every workspace change.
+    WorkspaceSession* session() const { return m_session.get(); }
 
 signals:
+    // A new session replaced the previous one (deleted right after this signal): observers rebind.
+    void sessionChanged(anyrouter::WorkspaceSession* session);
     // The background check found the open database damaged: it is moved aside at the next start.
     void databaseDamaged(const QString& message);
     void databaseCheckFinished();
 
 private:
     void startBackgroundCheck();
+    void startSession();
 
     QString m_dbPath;
     QNetworkAccessManager* m_nam;
@@ -93,11 +108,14 @@ private:
     std::unique_ptr<Settings> m_settings;
     std::unique_ptr<SecretStore> m_secrets;
     WorkspaceManager* m_workspaces = nullptr;
+    std::unique_ptr<CatalogWorker> m_catalogWorker;
+    std::unique_ptr<WorkspaceSession> m_session;
     int m_recovered = 0;
     bool m_primary = false;
     std::unique_ptr<QLockFile> m_instanceLock;
     qint64 m_quickCheckLimit;
     qint64 m_maxPageCount;
+    bool m_workspaceSessions;
     QString m_databaseNotice;
     QThread* m_checkThread = nullptr;
 };

@@ -128,6 +128,7 @@ int main(int argc, char** argv)
     // Cache path: what the page waits for before its first paint.
     QTemporaryDir dir;
     AppContext::Options opts;
+    opts.workspaceSessions = false; // the repository under test is the only one
     opts.databasePath = dir.filePath(u"bench.sqlite"_s);
     opts.secretStore = std::make_unique<MemorySecretStore>();
     AppContext ctx(std::move(opts));
@@ -149,11 +150,12 @@ int main(int argc, char** argv)
     std::printf("cache store of %lld models: %lld ms\n", qlonglong(raws.size()), storeTimer.elapsed());
     QList<double> loads;
     for (int r = 0; r < 5; ++r) {
-        CatalogRepository repo(ctx.workspaces(), ctx.catalogCache());
+        CatalogRepository repo(ws.id, ctx.workspaces()->catalog(), ctx.catalogCache(), ctx.catalogWorker(),
+                               nullptr);
         repo.setMarksDirectory(dir.filePath(u"marks"_s));
         QElapsedTimer t;
         t.start();
-        repo.loadForCurrentWorkspace();
+        repo.load();
         loads.append(double(t.nsecsElapsed()) / 1e6);
         if (repo.entries().size() != raws.size())
             std::fprintf(stderr, "cache load returned %lld entries\n", qlonglong(repo.entries().size()));

@@ -290,7 +290,7 @@ void TestModelsPage::selectionSurvivesAReloadFromTheCache()
     const QString last = stored->models.last().value(u"id"_s).toString(); // not in the first screenful
     QVERIFY(page->selectModel(last));
     QCOMPARE(page->selectedModelId(), last);
-    page->repository()->loadForCurrentWorkspace();
+    page->repository()->load();
     QTRY_VERIFY_WITH_TIMEOUT(!page->repository()->isLoading() && !page->repository()->isRefreshing(), 10000);
     QCOMPARE(page->selectedModelId(), last);
 }
@@ -488,7 +488,7 @@ void TestModelsPage::calculatorMatchesHandComputedFigures()
     ChatPage chat(ctx.get());
     QVERIFY(chat.openConversation(c.id));
     auto page = makePage(ctx.get());
-    page->setChatPage(&chat);
+    page->setCurrentConversation(chat.currentConversationId()); // what the shell passes on
     waitLoaded(page.get());
     QVERIFY(page->selectModel(kSonnet));
     CostCalculator* calc = page->calculator();

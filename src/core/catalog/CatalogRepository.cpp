@@ -2,11 +2,13 @@
 #include "core/catalog/CatalogRepository.h"
 
 #include "core/api/CatalogService.h"
+#include "core/api/Clock.h"
 #include "core/catalog/CatalogLog.h"
 #include "core/storage/CatalogCache.h"
-#include "core/workspace/WorkspaceManager.h"
 
+#include <QCoreApplication>
 #include <QLocale>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -38,21 +40,23 @@ namespace {
 constexpr qsizetype kHeadCount = 150;
 } // namespace
 
-CatalogRepository::CatalogRepository(WorkspaceManager* workspaces, CatalogCache* cache, QObject* parent)
-    : QObject(parent), m_workspaces(workspaces), m_cache(cache),
-      m_worker(std::make_unique<CatalogWorker>(cache, cache ? cache->databasePath() : QString()))
+CatalogRepository::CatalogRepository(const QString& workspaceId, CatalogService* service, CatalogCache* cache,
+                                     CatalogWorker* worker, Clock* clock, QObject* parent)
+    : QObject(parent), m_service(service), m_cache(cache), m_clock(clock), m_worker(worker),
+      m_cancelled(std::make_shared<std::atomic<bool>>(false)), m_workspaceId(workspaceId)
 {
     m_marksDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/catalog-marks"_s;
-    if (m_workspaces) {
-        // Keys arrive asynchronously after a workspace switch; a refresh before that would only fail.
-        connect(m_workspaces, &WorkspaceManager::keysReady, this, [this](const Workspace& ws) {
-            if (ws.id == m_workspaceId && !m_refreshing)
-                refresh();
-        });
+    if (!m_worker) {
+        m_ownWorker = std::make_unique<CatalogWorker>(cache, cache ? cache->databasePath() : QString());
+        m_worker = m_ownWorker.get();
     }
+    m_snapshot.workspaceId = workspaceId;
 }
 
-CatalogRepository::~CatalogRepository() = default;
+CatalogRepository::~CatalogRepository()
+{
+    m_cancelled->store(true);
+}
 
 const QList<CatalogEntry>& CatalogRepository::entries() const
 {
@@ -76,8 +80,8 @@ bool CatalogRepository::lastRefreshFailed() const
 
 qint64 CatalogRepository::nowMs() const
 {
-    if (m_workspaces && m_workspaces->client() && m_workspaces->client()->clock())
-        return m_workspaces->client()->clock()->nowMs();
+    if (m_clock)
+        return m_clock->nowMs();
     return QDateTime::currentMSecsSinceEpoch();
 }
 
@@ -144,18 +148,34 @@ QString CatalogRepository::marksDirectory() const
     return m_marksDir;
 }
 
-CatalogWorker::Deliver CatalogRepository::deliverTo(quint64 generation)
+namespace {
+
+// Runs `fn` on the GUI thread if the repository still lives then. Called from the worker thread: the
+// event goes to the application object (which outlives every repository), never to the repository,
+// which a workspace switch may delete at any moment; the QPointer is only read on the GUI thread.
+void postToRepository(const QPointer<CatalogRepository>& repository,
+                      const std::shared_ptr<std::atomic<bool>>& cancelled,
+                      std::function<void(CatalogRepository*)> fn)
 {
-    return [this, generation](CatalogSnapshot snapshot) {
-        // Queued to this object's thread; dropped by Qt if the repository is gone by then.
-        QMetaObject::invokeMethod(
-            this,
-            [this, generation, snapshot = std::move(snapshot)]() mutable {
-                if (generation != m_generation || snapshot.workspaceId != m_workspaceId)
-                    return; // for a workspace or a load no longer shown
-                show(std::move(snapshot));
-            },
-            Qt::QueuedConnection);
+    if (cancelled->load() || !QCoreApplication::instance())
+        return;
+    QMetaObject::invokeMethod(
+        QCoreApplication::instance(),
+        [repository, fn = std::move(fn)] {
+            if (repository)
+                fn(repository.data());
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace
+
+CatalogWorker::Deliver CatalogRepository::deliver()
+{
+    return [self = QPointer<CatalogRepository>(this), cancelled = m_cancelled](CatalogSnapshot snapshot) {
+        postToRepository(self, cancelled, [snapshot = std::move(snapshot)](CatalogRepository* repo) mutable {
+            repo->show(std::move(snapshot));
+        });
     };
 }
 
@@ -174,91 +194,69 @@ void CatalogRepository::show(CatalogSnapshot snapshot)
     emit statusChanged();
 }
 
-void CatalogRepository::loadCache(const QString& workspaceId)
+void CatalogRepository::loadCache()
 {
-    ++m_generation; // a reply or a load still on its way belongs to what was shown before
-    m_worker->setGeneration(m_generation);
-    m_workspaceId = workspaceId;
     m_snapshot = CatalogSnapshot{};
-    m_snapshot.workspaceId = workspaceId;
-    m_loading = m_cache && !workspaceId.isEmpty();
+    m_snapshot.workspaceId = m_workspaceId;
+    m_loading = m_cache && !m_workspaceId.isEmpty();
     if (m_loading) {
-        const auto unit = m_workspaces ? m_workspaces->catalog()->anyRouterPriceUnit()
-                                       : CatalogService::AnyRouterPriceUnit::Per1K;
-        m_worker->load(m_generation, workspaceId, marksPath(workspaceId), unit, kHeadCount,
-                       deliverTo(m_generation));
+        const auto unit =
+            m_service ? m_service->anyRouterPriceUnit() : CatalogService::AnyRouterPriceUnit::Per1K;
+        m_worker->load(m_cancelled, m_workspaceId, marksPath(m_workspaceId), unit, kHeadCount, deliver());
     }
+    emit entriesChanged();
+    emit statusChanged();
 }
 
-void CatalogRepository::loadForCurrentWorkspace()
+void CatalogRepository::load()
 {
     m_refreshing = false;
     m_failed = false;
     m_unreachable = false;
     m_failure.clear();
-    loadCache(m_workspaces ? m_workspaces->current().id : QString());
-    emit entriesChanged();
-    emit statusChanged();
+    loadCache();
     refresh();
 }
 
 void CatalogRepository::refresh()
 {
-    if (!m_workspaces || m_refreshing)
+    if (!m_service || m_refreshing)
         return;
-    const QString workspaceId = m_workspaces->current().id;
-    if (workspaceId.isEmpty()) {
+    if (m_workspaceId.isEmpty()) {
         emit statusChanged();
         return;
     }
-    if (workspaceId != m_workspaceId) {
-        // The workspace changed under us: show its cache before its live list.
-        loadCache(workspaceId);
-        emit entriesChanged();
-    }
     m_refreshing = true;
     emit statusChanged();
-    const quint64 generation = m_generation;
-    const auto unit = m_workspaces->catalog()->anyRouterPriceUnit();
-    m_workspaces->catalog()->fetchModelsBody(
-        this, [this, generation, workspaceId, unit](const Result<QByteArray>& r) {
-            if (generation != m_generation || workspaceId != m_workspaceId)
-                return; // late answer for a workspace no longer shown
-            if (!r.ok()) {
-                m_unreachable = r.error.isUnreachable();
-                qCInfo(lcCatalog) << "catalog refresh failed:" << ApiError::categoryName(r.error.category());
-                finishRefresh(true,
-                              r.unsupported ? tr("the gateway does not list models") : r.error.userMessage());
-                return;
-            }
-            // Parsing, diffing and storing happen on the worker; it queues behind a cache load of
-            // the same workspace, so the diff's baseline is the stored list, never a half-read one.
-            const QDateTime fetchedAt = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
-            const CatalogWorker::Deliver shown = deliverTo(generation);
-            m_worker->applyFetched(
-                generation, workspaceId, r.value, fetchedAt, marksPath(workspaceId), unit,
-                [this, shown, generation](CatalogSnapshot snapshot) {
-                    shown(snapshot);
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, generation] {
-                            if (generation == m_generation)
-                                finishRefresh(false, {});
-                        },
-                        Qt::QueuedConnection);
-                },
-                [this, generation](const QString& message) {
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, generation, message] {
-                            if (generation != m_generation)
-                                return;
-                            m_unreachable = false;
-                            finishRefresh(true, message);
-                        },
-                        Qt::QueuedConnection);
+    const QString workspaceId = m_workspaceId;
+    const auto unit = m_service->anyRouterPriceUnit();
+    m_service->fetchModelsBody(this, [this, workspaceId, unit](const Result<QByteArray>& r) {
+        if (!r.ok()) {
+            m_unreachable = r.error.isUnreachable();
+            qCInfo(lcCatalog) << "catalog refresh failed:" << ApiError::categoryName(r.error.category());
+            finishRefresh(true,
+                          r.unsupported ? tr("the gateway does not list models") : r.error.userMessage());
+            return;
+        }
+        // Parsing, diffing and storing happen on the worker; it queues behind a cache load of the same
+        // workspace, so the diff's baseline is the stored list, never a half-read one.
+        const QDateTime fetchedAt = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
+        const CatalogWorker::Deliver shown = deliver();
+        m_worker->applyFetched(
+            m_cancelled, workspaceId, r.value, fetchedAt, marksPath(workspaceId), unit,
+            [self = QPointer<CatalogRepository>(this), cancelled = m_cancelled,
+             shown](CatalogSnapshot snapshot) {
+                shown(snapshot);
+                postToRepository(self, cancelled,
+                                 [](CatalogRepository* repo) { repo->finishRefresh(false, {}); });
+            },
+            [self = QPointer<CatalogRepository>(this), cancelled = m_cancelled](const QString& message) {
+                postToRepository(self, cancelled, [message](CatalogRepository* repo) {
+                    repo->m_unreachable = false;
+                    repo->finishRefresh(true, message);
                 });
-        });
+            });
+    });
 }
 
 void CatalogRepository::finishRefresh(bool failed, const QString& failure)

@@ -1,5 +1,6 @@
-// CatalogRepository: the catalog of the current workspace — from the local cache at once, then from
-// the gateway in the background — with the change marks of the latest refresh and a status line.
+// CatalogRepository: one workspace's catalog — from the local cache at once, then from the gateway in
+// the background — with the change marks of the latest refresh and a status line. One per
+// WorkspaceSession: every page, the model picker and the overview read the same one.
 #pragma once
 
 #include "core/catalog/CatalogEntry.h"
@@ -12,23 +13,30 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
 namespace anyrouter {
 
 class CatalogCache;
-class WorkspaceManager;
+class CatalogService;
+class Clock;
 
-// Loads the cached catalog for the current workspace, then refreshes from the gateway in the
-// background; computes change marks; keeps working (with a clear status) when the gateway is down.
-// Parsing, diffing and storing run on a CatalogWorker thread: the first screenful of the cache arrives
-// first (isComplete() false), the whole list right after.
+// Loads the cached catalog of its workspace, then refreshes from the gateway in the background;
+// computes change marks; keeps working (with a clear status) when the gateway is down. Parsing,
+// diffing and storing run on a CatalogWorker thread: the first screenful of the cache arrives first
+// (isComplete() false), the whole list right after. Replies and worker results for a repository that
+// is gone are dropped (the service calls take it as context; its worker jobs carry a cancel token).
 class CatalogRepository : public QObject
 {
     Q_OBJECT
 public:
-    CatalogRepository(WorkspaceManager* workspaces, CatalogCache* cache, QObject* parent = nullptr);
+    // `service` asks the gateway (it must point at this workspace while the repository lives);
+    // `worker` is shared (AppContext's); nullptr: the repository runs a worker of its own. `clock`
+    // may be nullptr (wall clock).
+    CatalogRepository(const QString& workspaceId, CatalogService* service, CatalogCache* cache,
+                      CatalogWorker* worker, Clock* clock, QObject* parent = nullptr);
     ~CatalogRepository() override;
 
     const QList<CatalogEntry>& entries() const;
@@ -44,8 +52,11 @@ public:
     QHash<QString, QString> providerNames() const { return m_snapshot.providerNames; } // slug -> name
     QStringList capabilities() const; // sorted, unknown names included
     QStringList modalities() const;   // input and output modalities together, sorted
-    void refresh();                   // background fetch via WorkspaceManager::catalog()
-    void loadForCurrentWorkspace();   // cache first (on the worker), then refresh()
+    QString workspaceId() const { return m_workspaceId; }
+    bool hasEntries() const { return !m_snapshot.entries.isEmpty(); }
+    void loadCache(); // shows the stored catalog (read on the worker)
+    void refresh();   // background fetch from the gateway; one at a time
+    void load();      // loadCache(), then refresh()
 
     // Where the change marks of the latest refresh are persisted (one JSON file per workspace).
     // Default: <AppDataLocation>/catalog-marks.
@@ -57,25 +68,26 @@ signals:
     void statusChanged();
 
 private:
-    void loadCache(const QString& workspaceId);
     void show(CatalogSnapshot snapshot);
     void finishRefresh(bool failed, const QString& failure);
     QString marksPath(const QString& workspaceId) const;
     qint64 nowMs() const;
-    // Runs on the GUI thread once the worker delivers, unless a newer load or switch came since.
-    CatalogWorker::Deliver deliverTo(quint64 generation);
+    // Runs on the GUI thread once the worker delivers, while this repository lives.
+    CatalogWorker::Deliver deliver();
 
-    WorkspaceManager* m_workspaces;
+    CatalogService* m_service;
     CatalogCache* m_cache;
-    std::unique_ptr<CatalogWorker> m_worker;
-    CatalogSnapshot m_snapshot; // what is shown
-    QString m_workspaceId;      // whose catalog is shown (or being loaded)
+    Clock* m_clock;
+    std::unique_ptr<CatalogWorker> m_ownWorker;
+    CatalogWorker* m_worker;
+    std::shared_ptr<std::atomic<bool>> m_cancelled; // set on destruction: queued worker jobs are skipped
+    CatalogSnapshot m_snapshot;                     // what is shown
+    QString m_workspaceId;
     bool m_loading = false;
     bool m_refreshing = false;
     bool m_failed = false;
     bool m_unreachable = false; // the last failure was the network, not an answer
     QString m_failure;          // why the last refresh failed, for the status line
-    quint64 m_generation = 0;   // guards against late replies for another workspace
     QString m_marksDir;
 };
 

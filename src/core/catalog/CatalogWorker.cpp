@@ -190,15 +190,15 @@ CatalogWorker::~CatalogWorker()
     delete m_thread;
 }
 
-void CatalogWorker::post(quint64 generation, Job job)
+void CatalogWorker::post(const CancelToken& cancelled, Job job)
 {
     if (!m_thread) {
-        if (generation >= m_generation.load())
+        if (!cancelled || !cancelled->load())
             job(m_inlineCache);
         return;
     }
     QMutexLocker lock(&m_mutex);
-    m_jobs.emplace_back(generation, std::move(job));
+    m_jobs.emplace_back(cancelled, std::move(job));
     m_wake.wakeOne();
 }
 
@@ -212,7 +212,7 @@ void CatalogWorker::run()
         qCWarning(lcCatalog) << "catalog worker cannot open the database:" << error;
     CatalogCache cache(db);
     for (;;) {
-        std::pair<quint64, Job> next;
+        std::pair<CancelToken, Job> next;
         {
             QMutexLocker lock(&m_mutex);
             while (m_jobs.empty() && !m_stopping)
@@ -222,8 +222,8 @@ void CatalogWorker::run()
             next = std::move(m_jobs.front());
             m_jobs.pop_front();
         }
-        if (next.first < m_generation.load())
-            continue; // superseded while queued
+        if (next.first && next.first->load())
+            continue; // its owner is gone: nobody would see the result
         next.second(open ? &cache : nullptr);
     }
 }
@@ -254,12 +254,12 @@ CatalogSnapshot CatalogWorker::readCache(CatalogCache* cache, const QString& wor
     return s;
 }
 
-void CatalogWorker::load(quint64 generation, const QString& workspaceId, const QString& marksPath, Unit unit,
-                         qsizetype headCount, Deliver deliver)
+void CatalogWorker::load(const CancelToken& cancelled, const QString& workspaceId, const QString& marksPath,
+                         Unit unit, qsizetype headCount, Deliver deliver)
 {
     if (workspaceId.isEmpty())
         return;
-    post(generation, [=, this](CatalogCache* cache) {
+    post(cancelled, [=, this](CatalogCache* cache) {
         if (headCount > 0 && cache) {
             const qsizetype total = cache->count(workspaceId);
             if (total > headCount) {
@@ -267,7 +267,7 @@ void CatalogWorker::load(quint64 generation, const QString& workspaceId, const Q
                 head.complete = false;
                 head.totalCount = total;
                 deliver(std::move(head));
-                if (generation < m_generation.load())
+                if (cancelled && cancelled->load())
                     return;
             }
         }
@@ -338,11 +338,11 @@ CatalogSnapshot CatalogWorker::diffAndStore(CatalogCache* cache, const QString& 
     return next;
 }
 
-void CatalogWorker::applyFetched(quint64 generation, const QString& workspaceId, const QByteArray& body,
-                                 const QDateTime& fetchedAt, const QString& marksPath, Unit unit,
-                                 Deliver deliver, std::function<void(QString)> failed)
+void CatalogWorker::applyFetched(const CancelToken& cancelled, const QString& workspaceId,
+                                 const QByteArray& body, const QDateTime& fetchedAt, const QString& marksPath,
+                                 Unit unit, Deliver deliver, std::function<void(QString)> failed)
 {
-    post(generation, [=, this](CatalogCache* cache) {
+    post(cancelled, [=, this](CatalogCache* cache) {
         Result<QList<ModelInfo>> parsed;
         CatalogService::parseModelList(body, unit, parsed);
         if (!parsed.ok()) {

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <deque>
 #include <functional>
+#include <memory>
 
 class QThread;
 
@@ -55,18 +56,18 @@ public:
     CatalogWorker(const CatalogWorker&) = delete;
     CatalogWorker& operator=(const CatalogWorker&) = delete;
 
-    // Jobs whose generation is older than this when they start are skipped: they were for a
-    // workspace or a refresh nobody shows any more.
-    void setGeneration(quint64 generation) { m_generation.store(generation); }
+    // Set (to true) by the owner of a job when nobody wants its result any more (the repository
+    // that asked is gone): a queued job is then skipped, a running one stops before delivering more.
+    using CancelToken = std::shared_ptr<const std::atomic<bool>>;
 
     // Reads the cache: delivers the first `headCount` models first when the cache holds more, then
     // the whole list with the persisted change marks applied. An empty workspace id delivers nothing.
-    void load(quint64 generation, const QString& workspaceId, const QString& marksPath, Unit unit,
+    void load(const CancelToken& cancelled, const QString& workspaceId, const QString& marksPath, Unit unit,
               qsizetype headCount, Deliver deliver);
     // Parses a /models body, marks what is new or repriced against the previous list of that
     // workspace, stores the list and the marks, and delivers the snapshot. A body that does not parse
     // delivers nothing and calls failed(message) instead.
-    void applyFetched(quint64 generation, const QString& workspaceId, const QByteArray& body,
+    void applyFetched(const CancelToken& cancelled, const QString& workspaceId, const QByteArray& body,
                       const QDateTime& fetchedAt, const QString& marksPath, Unit unit, Deliver deliver,
                       std::function<void(QString)> failed);
     bool isThreaded() const { return m_thread != nullptr; }
@@ -74,7 +75,7 @@ public:
 private:
     // nullptr: no database (it would not open): jobs still parse and deliver, without the cache.
     using Job = std::function<void(CatalogCache*)>;
-    void post(quint64 generation, Job job);
+    void post(const CancelToken& cancelled, Job job);
     void run(); // the worker thread's loop
 
     CatalogSnapshot readCache(CatalogCache* cache, const QString& workspaceId, const QString& marksPath,
@@ -88,9 +89,8 @@ private:
     QThread* m_thread = nullptr;
     QMutex m_mutex;
     QWaitCondition m_wake;
-    std::deque<std::pair<quint64, Job>> m_jobs;
+    std::deque<std::pair<CancelToken, Job>> m_jobs;
     bool m_stopping = false;
-    std::atomic<quint64> m_generation{0};
     // Worker-side: the last full list produced (for one workspace), the baseline of the next diff.
     // Only touched by jobs, which run one at a time.
     CatalogSnapshot m_baseline;

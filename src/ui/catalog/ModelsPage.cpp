@@ -13,6 +13,7 @@
 #include "core/storage/ConversationStore.h"
 #include "core/storage/Settings.h"
 #include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
 #include "ui/chat/ChatPage.h"
 
 #include <QHBoxLayout>
@@ -64,7 +65,6 @@ ModelsPage::ModelsPage(AppContext* context, QWidget* parent) : QWidget(parent), 
     top->addWidget(m_presetButton);
     layout->addLayout(top);
 
-    m_repo = new CatalogRepository(context->workspaces(), context->catalogCache(), this);
     m_model = new ModelTableModel(this);
     m_proxy = new ModelFilterProxy(this);
     m_proxy->setSourceModel(m_model);
@@ -135,8 +135,6 @@ ModelsPage::ModelsPage(AppContext* context, QWidget* parent) : QWidget(parent), 
         m_proxy->setFilter(f);
     }
 
-    connect(m_repo, &CatalogRepository::entriesChanged, this, &ModelsPage::onEntriesChanged);
-    connect(m_repo, &CatalogRepository::statusChanged, this, &ModelsPage::updateStatus);
     connect(m_filters, &ModelFilterPanel::filterChanged, this, &ModelsPage::applyFilter);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ModelsPage::onCurrentRowChanged);
@@ -152,44 +150,47 @@ ModelsPage::ModelsPage(AppContext* context, QWidget* parent) : QWidget(parent), 
     connect(m_detail, &ModelDetailPane::idCopied, this,
             [this](const QString& id) { emit statusMessage(tr("Copied “%1”.").arg(id), 4000); });
     connect(m_table, &QTableView::activated, this, [this] { m_detail->useButton()->setFocus(); });
-    // currentChanged comes before the new workspace's keys (select() clears them first): a fetch then
-    // would fail with 401. keysReady always follows, at once for Demo/Environment.
-    connect(context->workspaces(), &WorkspaceManager::currentChanged, this, [this] { m_loadPending = true; });
-    connect(context->workspaces(), &WorkspaceManager::keysReady, this, [this](const Workspace& ws) {
-        if (m_loadPending && ws.id == m_context->workspaces()->current().id) {
-            m_loadPending = false;
-            m_repo->loadForCurrentWorkspace();
-        }
-    });
-    loadWhenKeysReady();
+    // The catalog is the workspace session's: this page only shows it (the session loads the cache
+    // at once and refreshes once the keys are read).
+    connect(context, &AppContext::sessionChanged, this, &ModelsPage::bindSession);
+    bindSession(context->session());
 }
 
-void ModelsPage::loadWhenKeysReady()
+void ModelsPage::bindSession(WorkspaceSession* session)
 {
-    // Keys still being read from the keychain: keysReady will load.
-    const WorkspaceManager::KeyState keys = m_context->workspaces()->keyState();
-    m_loadPending =
-        keys == WorkspaceManager::KeyState::Loading || keys == WorkspaceManager::KeyState::Unknown;
-    if (!m_loadPending)
-        m_repo->loadForCurrentWorkspace();
+    m_repo = session ? session->catalog() : nullptr;
+    if (m_repo) {
+        connect(m_repo, &CatalogRepository::entriesChanged, this, &ModelsPage::onEntriesChanged);
+        connect(m_repo, &CatalogRepository::statusChanged, this, &ModelsPage::updateStatus);
+    }
+    onEntriesChanged();
+    updateStatus();
 }
 
 ModelsPage::~ModelsPage() = default;
 
-void ModelsPage::setChatPage(ChatPage* chat)
+void ModelsPage::setCurrentConversation(qint64 conversationId)
 {
-    m_chat = chat;
-    updateConversation();
+    m_conversationId = conversationId;
+    if (isVisible())
+        updateConversation();
 }
 
 void ModelsPage::refresh()
 {
-    m_repo->refresh();
+    if (m_repo)
+        m_repo->refresh();
     updateStatus();
 }
 
 void ModelsPage::onEntriesChanged()
 {
+    if (!m_repo) {
+        m_model->setEntries({});
+        m_filters->setOptions({}, {}, {}, {});
+        updateCount();
+        return;
+    }
     m_model->setEntries(m_repo->entries());
     m_filters->setOptions(m_repo->providers(), m_repo->modalities(), m_repo->capabilities(),
                           m_repo->providerNames());
@@ -231,6 +232,11 @@ void ModelsPage::updateCount()
 
 void ModelsPage::updateStatus()
 {
+    if (!m_repo) {
+        m_status->setText(tr("No workspace selected"));
+        m_refresh->setEnabled(false);
+        return;
+    }
     QString text = m_repo->statusText();
     if (m_repo->isRefreshing() && !text.contains(tr("Refreshing")))
         text += u" · "_s + tr("Refreshing…");
@@ -276,11 +282,11 @@ void ModelsPage::onCurrentRowChanged()
 
 void ModelsPage::updateConversation()
 {
-    if (!m_chat || m_chat->currentConversationId() == 0) {
+    if (m_conversationId == 0) {
         m_calculator->setConversation({}, {});
         return;
     }
-    const qint64 id = m_chat->currentConversationId();
+    const qint64 id = m_conversationId;
     const auto conversation = m_context->conversations()->conversation(id);
     m_calculator->setConversation(conversation
                                       ? (conversation->title.isEmpty() ? tr("Untitled") : conversation->title)
@@ -298,10 +304,9 @@ void ModelsPage::showEvent(QShowEvent* event)
 
 bool ModelsPage::useInNewChat(const QString& modelId)
 {
-    if (!m_chat || modelId.isEmpty())
+    if (modelId.isEmpty())
         return false;
-    m_chat->newChat();
-    m_chat->setModel(modelId);
+    emit newChatRequested(modelId);
     emit chatRequested();
     emit statusMessage(tr("New chat with %1.").arg(modelId), 4000);
     return true;

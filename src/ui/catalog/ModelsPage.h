@@ -1,7 +1,8 @@
 // ModelsPage: the model catalog browser — filters | sortable table | details and cost calculator —
 // over a CatalogRepository that shows the cached catalog at once and refreshes in the background.
-// It starts chats through the ChatPage it is given ("Use in new chat", presets) and asks the shell
-// to show it with chatRequested(). Filter state persists in Settings::Key::CatalogFilterState.
+// The catalog is the current WorkspaceSession's (shared with the model picker and the overview). It
+// asks the shell for new chats (newChatRequested: "Use in new chat", presets) and holds no pointer to
+// another page. Filter state persists in Settings::Key::CatalogFilterState.
 #pragma once
 
 #include "core/catalog/CatalogFilter.h"
@@ -21,12 +22,12 @@ namespace anyrouter {
 
 class AppContext;
 class CatalogRepository;
-class ChatPage;
 class CostCalculator;
 class ModelDetailPane;
 class ModelFilterPanel;
 class ModelFilterProxy;
 class ModelTableModel;
+class WorkspaceSession;
 
 class ModelsPage : public QWidget
 {
@@ -35,7 +36,8 @@ public:
     explicit ModelsPage(AppContext* context, QWidget* parent = nullptr);
     ~ModelsPage() override;
 
-    void setChatPage(ChatPage* chat);    // for "Use in new chat", presets and the conversation re-price
+    // The conversation the cost calculator re-prices (the shell passes the chat page's current one).
+    void setCurrentConversation(qint64 conversationId);
     void refresh();                      // fetch the catalog again (F5 while this page shows)
     bool selectModel(const QString& id); // false when it is not in the (filtered) table
     QString selectedModelId() const;
@@ -58,14 +60,15 @@ public:
     QLineEdit* presetEdit() const { return m_presetEdit; }
 
 signals:
-    void chatRequested(); // a chat was started: the shell should show the Chat page
+    void newChatRequested(const QString& modelId); // "Use in new chat", a preset
+    void chatRequested();                          // a chat was started: the shell should show the Chat page
     void statusMessage(const QString& text, int timeoutMs);
 
 protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    void loadWhenKeysReady();
+    void bindSession(WorkspaceSession* session);
     void onEntriesChanged();
     void applyFilter(const CatalogFilter& filter);
     void updateStatus();
@@ -74,7 +77,7 @@ private:
     void updateConversation();
 
     AppContext* m_context;
-    CatalogRepository* m_repo;
+    CatalogRepository* m_repo = nullptr; // the current session's
     ModelTableModel* m_model;
     ModelFilterProxy* m_proxy;
     QTableView* m_table;
@@ -88,9 +91,8 @@ private:
     QLineEdit* m_presetEdit;
     QPushButton* m_presetButton;
     QTimer* m_statusTimer;
-    QPointer<ChatPage> m_chat;
-    QString m_selectedId;       // kept across re-filters and refreshes
-    bool m_loadPending = false; // the current workspace's keys are still loading
+    qint64 m_conversationId = 0;
+    QString m_selectedId; // kept across re-filters and refreshes
 };
 
 } // namespace anyrouter

@@ -73,7 +73,6 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_pages->addWidget(m_chat);
     m_pages->addWidget(m_overview);
     m_models = new ModelsPage(m_context, m_pages);
-    m_models->setChatPage(m_chat);
     m_pages->addWidget(m_models);
     // Built now, not on first view: the credits panel's low-balance warning belongs in the status bar
     // from the start.
@@ -86,6 +85,11 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     row->addWidget(navRule);
     row->addWidget(m_pages, 1);
     setCentralWidget(central);
+    // The pages know nothing of each other: the shell carries what one needs from another.
+    connect(m_nav, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row == int(Page::Models))
+            m_models->setCurrentConversation(m_chat->currentConversationId()); // its cost calculator
+    });
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(0);
     connect(m_chat, &ChatPage::statusMessage, this,
@@ -109,6 +113,10 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
             m_models->refresh(); // F5 on the Models page also fetches the catalog again
         else if (currentPage() == Page::Account)
             m_account->refresh();
+    });
+    connect(m_models, &ModelsPage::newChatRequested, this, [this](const QString& modelId) {
+        m_chat->newChat();
+        m_chat->setModel(modelId);
     });
     connect(m_models, &ModelsPage::chatRequested, this, [this] { showPage(Page::Chat); });
     connect(m_models, &ModelsPage::statusMessage, this,

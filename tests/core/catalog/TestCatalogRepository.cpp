@@ -131,6 +131,7 @@ void TestCatalogRepository::makeContext()
     AppContext::Options opts;
     opts.databasePath = m_dir->filePath(u"catalog%1.sqlite"_s.arg(++m_counter));
     opts.secretStore = std::make_unique<MemorySecretStore>();
+    opts.workspaceSessions = false; // these tests build the repository themselves
     m_ctx = std::make_unique<AppContext>(std::move(opts));
     QString error;
     QVERIFY2(m_ctx->open(&error), qPrintable(error));
@@ -139,7 +140,10 @@ void TestCatalogRepository::makeContext()
 
 std::unique_ptr<CatalogRepository> TestCatalogRepository::makeRepository()
 {
-    auto repo = std::make_unique<CatalogRepository>(m_ctx->workspaces(), m_ctx->catalogCache());
+    // As a WorkspaceSession builds it, for the workspace selected now (on the context's worker).
+    auto repo = std::make_unique<CatalogRepository>(
+        m_ctx->workspaces()->current().id, m_ctx->workspaces()->catalog(), m_ctx->catalogCache(),
+        m_ctx->catalogWorker(), m_ctx->workspaces()->client()->clock());
     repo->setMarksDirectory(m_dir->filePath(u"marks"_s));
     return repo;
 }
@@ -157,7 +161,7 @@ Workspace TestCatalogRepository::demoWorkspace(const QUrl& url) const
 // Loads (cache first) and waits for the background refresh to end; true when it succeeded.
 bool TestCatalogRepository::fetchOnce(CatalogRepository& repo)
 {
-    repo.loadForCurrentWorkspace();
+    repo.load();
     if (!QTest::qWaitFor([&] { return !repo.isRefreshing(); }, 20000))
         return false;
     return !repo.lastRefreshFailed();
@@ -272,7 +276,7 @@ void TestCatalogRepository::changeMarksAfterRevision()
     repo.reset();
     m_sim.stop();
     auto restarted = makeRepository();
-    restarted->loadForCurrentWorkspace();
+    restarted->load();
     QTRY_VERIFY_WITH_TIMEOUT(!restarted->isLoading(), 20000);
     QCOMPARE(newIds(restarted->entries()), expectedNew); // from the cache
     QCOMPARE(changedIds(restarted->entries()), expectedChanged);
@@ -335,7 +339,7 @@ void TestCatalogRepository::cachePathWithSimulatorStopped()
     });
     QElapsedTimer timer;
     timer.start();
-    repo->loadForCurrentWorkspace();
+    repo->load();
     const qint64 returnMs = timer.elapsed();
     // The cache is read on the worker thread: the call returns before anything is parsed.
     QVERIFY(repo->isLoading());
@@ -381,7 +385,7 @@ void TestCatalogRepository::noCacheAndSimulatorStopped()
     m_ctx->workspaces()->addEphemeral(demoWorkspace(url), sim::fullKey());
     QVERIFY(m_ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
     auto repo = makeRepository();
-    repo->loadForCurrentWorkspace();
+    repo->load();
     QVERIFY(repo->entries().isEmpty());
     QCOMPARE(repo->statusText(), u"Loading the catalog…"_s);
     QTRY_VERIFY_WITH_TIMEOUT(!repo->isRefreshing() && !repo->isLoading(), 20000);
@@ -431,10 +435,14 @@ void TestCatalogRepository::switchingWorkspaceIgnoresLateReply()
     other.kind = Workspace::Kind::Environment;
     m_ctx->workspaces()->addEphemeral(other, sim::fullKey());
     QVERIFY(m_ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
-    auto repo = makeRepository();
-    repo->loadForCurrentWorkspace(); // request to the simulator in flight
+    auto demo = makeRepository();
+    demo->load(); // request to the simulator in flight
+    // A switch deletes the session, and with it the repository, while its answer is on its way.
     QVERIFY(m_ctx->workspaces()->select(u"other"_s));
-    repo->loadForCurrentWorkspace(); // the simulator's answer now belongs to a workspace not shown
+    demo.reset();
+    auto repo = makeRepository();
+    QCOMPARE(repo->workspaceId(), u"other"_s);
+    repo->load();
     QTRY_VERIFY_WITH_TIMEOUT(!repo->isRefreshing(), 20000);
     QVERIFY(repo->lastRefreshFailed());
     QVERIFY(repo->entries().isEmpty());
@@ -486,7 +494,8 @@ void TestCatalogRepository::withoutACacheTheGatewayListStillShows()
     makeContext();
     m_ctx->workspaces()->addEphemeral(demoWorkspace(m_sim.baseUrl()), sim::fullKey());
     QVERIFY(m_ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
-    CatalogRepository repo(m_ctx->workspaces(), nullptr);
+    CatalogRepository repo(m_ctx->workspaces()->current().id, m_ctx->workspaces()->catalog(), nullptr,
+                           nullptr, nullptr);
     repo.setMarksDirectory(m_dir->filePath(u"marks"_s));
     QVERIFY(fetchOnce(repo));
     QVERIFY(!repo.isLoading());

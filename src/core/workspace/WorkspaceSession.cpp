@@ -1,0 +1,44 @@
+// WorkspaceSession: builds the per-workspace objects and starts them once the keys are ready.
+#include "core/workspace/WorkspaceSession.h"
+
+#include "core/AppContext.h"
+#include "core/catalog/CatalogRepository.h"
+#include "core/workspace/WorkspaceManager.h"
+
+namespace anyrouter {
+
+WorkspaceSession::WorkspaceSession(AppContext* context, const Workspace& workspace, QObject* parent)
+    : QObject(parent), m_context(context), m_workspace(workspace)
+{
+    WorkspaceManager* ws = context->workspaces();
+    m_catalog = new CatalogRepository(workspace.id, ws->catalog(), context->catalogCache(),
+                                      context->catalogWorker(), ws->client()->clock(), this);
+    // The manager answers for the current workspace only; this session is created on currentChanged,
+    // before the keys are read (at once for Demo/Environment, later from the keychain).
+    connect(ws, &WorkspaceManager::keysReady, this, [this](const Workspace& w) {
+        if (w.id == m_workspace.id)
+            onKeysReady();
+    });
+    m_catalog->loadCache();
+}
+
+WorkspaceSession::~WorkspaceSession() = default;
+
+void WorkspaceSession::onKeysReady()
+{
+    const bool first = !m_keysReady;
+    m_keysReady = true;
+    if (first || !m_catalog->isRefreshing())
+        m_catalog->refresh();
+    emit keysBecameReady();
+}
+
+void WorkspaceSession::refresh()
+{
+    if (!m_keysReady)
+        return; // keysBecameReady fetches everything anyway
+    m_catalog->refresh();
+    emit refreshRequested();
+}
+
+} // namespace anyrouter
