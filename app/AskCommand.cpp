@@ -169,6 +169,7 @@ void AskCommand::onKeysReady(const Workspace& ws)
     session->setWorkspaceId(ws.id);
     session->setDefaultModel(m_options.model.isEmpty() ? ws.effectiveModel() : m_options.model);
     session->setDefaultRouting(ws.routing);
+    session->setUsageService(workspaces->usage()); // the /generation cost look-up
     // Cost estimate for the ledger when the gateway reports none: the workspace's cached catalog,
     // read only if needed.
     CatalogCache* cache = m_context->catalogCache();

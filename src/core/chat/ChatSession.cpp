@@ -1,8 +1,8 @@
 #include "core/chat/ChatSession.h"
 
-#include "core/api/UsageService.h"
-
 #include "core/api/ApiClient.h"
+#include "core/api/Clock.h"
+#include "core/api/UsageService.h"
 #include "core/storage/ConversationStore.h"
 #include "core/storage/UsageLedger.h"
 
@@ -25,25 +25,35 @@ ChatSession::ChatSession(ConversationStore* store, UsageLedger* ledger, ApiClien
     connect(&m_flush, &QTimer::timeout, this, &ChatSession::flush);
 }
 
+void ChatSession::setUsageService(UsageService* usage)
+{
+    m_usage = usage;
+}
+
 void ChatSession::lookUpCost(qint64 messageId, qint64 ledgerId, const QString& generationId, int attempt)
 {
     // The API client follows the selected workspace: a lookup after a switch would ask another
     // gateway (or with other keys) about an id it never issued.
     const QString workspaceId = m_workspaceId;
-    QTimer::singleShot(m_costLookupDelaysMs.at(attempt), this, [=, this] {
-        if (workspaceId != m_workspaceId)
+    Clock* clock = m_clock ? m_clock : m_client->clock();
+    clock->schedule(m_costLookupDelaysMs.at(attempt), this, [=, this] {
+        if (workspaceId != m_workspaceId || !m_usage) {
+            emit costLookupAbandoned(messageId);
             return;
-        if (!m_usage)
-            m_usage = new UsageService(m_client, this);
+        }
         m_usage->fetchGeneration(generationId, this, [=, this](const Result<GenerationStats>& r) {
-            if (workspaceId != m_workspaceId)
+            if (workspaceId != m_workspaceId) {
+                emit costLookupAbandoned(messageId);
                 return;
+            }
             if (!r.ok() || !r.value.totalCost) {
                 // Generations can take a moment to be listed; try again while delays are left.
-                if (attempt + 1 < m_costLookupDelaysMs.size())
+                if (attempt + 1 < m_costLookupDelaysMs.size()) {
                     lookUpCost(messageId, ledgerId, generationId, attempt + 1);
-                else
+                } else {
                     qCInfo(lcChat) << "no cost from /generation for a reply; the estimate stands";
+                    emit costLookupAbandoned(messageId);
+                }
                 return;
             }
             const double cost = *r.value.totalCost;
@@ -123,7 +133,7 @@ bool ChatSession::storeUserMessage(qint64 parentId, const QString& text, QString
     user.parentId = parentId;
     user.role = MessageRole::User;
     user.content = text;
-    user.model = m_conversation.model.isEmpty() ? m_defaultModel : m_conversation.model;
+    user.model = currentModel();
     if (!m_store->insertMessage(user)) {
         if (error)
             *error = tr("%1 Your message was not sent.").arg(m_store->lastErrorText());
@@ -213,9 +223,7 @@ bool ChatSession::startReply(qint64 userMessageId, QString* error)
     m_reply.parentId = userMessageId;
     m_reply.role = MessageRole::Assistant;
     m_reply.status = MessageStatus::Streaming;
-    m_reply.model = user && !user->model.isEmpty()   ? user->model
-                    : m_conversation.model.isEmpty() ? m_defaultModel
-                                                     : m_conversation.model;
+    m_reply.model = user && !user->model.isEmpty() ? user->model : currentModel();
     m_reply.keyLabel = m_client->keyLabel(KeyRole::Inference);
     m_savedChars = 0;
     m_flushFailed = false;
@@ -247,6 +255,7 @@ bool ChatSession::startReply(qint64 userMessageId, QString* error)
         m_dirty = true;
         if (!m_flush.isActive())
             m_flush.start();
+        emit reasoningDelta(m_reply.id, delta);
     });
     connect(stream, &ChatStream::finished, this, &ChatSession::finalize);
     stream->start();
@@ -256,7 +265,7 @@ bool ChatSession::startReply(qint64 userMessageId, QString* error)
 ChatRequest ChatSession::buildRequest(qint64 userMessageId) const
 {
     ChatRequest req;
-    req.model = m_conversation.model.isEmpty() ? m_defaultModel : m_conversation.model;
+    req.model = currentModel();
     req.sessionId = u"desk-%1-%2"_s.arg(m_workspaceId).arg(m_conversation.id);
     const QJsonObject p = m_conversation.parameters;
     if (p.contains(u"temperature"_s))
@@ -272,19 +281,55 @@ ChatRequest ChatSession::buildRequest(qint64 userMessageId) const
     req.routing = m_conversation.routing.isEmpty() ? m_defaultRouting : m_conversation.routing;
 
     // The thread is the parent chain ending at the prompt; other versions are not sent.
-    QList<const Message*> chain;
-    int guard = 0;
-    for (const Message* m = m_thread.find(userMessageId); m && guard <= m_thread.all().size();
-         m = m->parentId ? m_thread.find(m->parentId) : nullptr, ++guard)
-        chain.prepend(m);
+    const QList<Message> chain = m_thread.pathTo(userMessageId);
     if (!m_conversation.systemPrompt.isEmpty())
         req.messages.append({u"system"_s, m_conversation.systemPrompt});
-    for (const Message* m : std::as_const(chain)) {
-        if (m->role == MessageRole::Assistant && (m->status == MessageStatus::Error || m->content.isEmpty()))
+    for (const Message& m : chain) {
+        if (m.role == MessageRole::Assistant && (m.status == MessageStatus::Error || m.content.isEmpty()))
             continue;
-        req.messages.append({roleToString(m->role), m->content});
+        req.messages.append({roleToString(m.role), m.content});
     }
     return req;
+}
+
+QString ChatSession::currentModel() const
+{
+    return m_conversation.model.isEmpty() ? m_defaultModel : m_conversation.model;
+}
+
+double ChatSession::totalCost() const
+{
+    double sum = 0;
+    for (const Message& m : m_thread.all())
+        if (m.role == MessageRole::Assistant && m.usage.cost)
+            sum += *m.usage.cost;
+    return sum;
+}
+
+qint64 ChatSession::contextTokens() const
+{
+    // The last reply's own prompt+completion tokens when the gateway reported them (exact), else a
+    // chars/4 estimate of the visible thread.
+    const QList<Message> visible = m_thread.visible();
+    for (auto it = visible.crbegin(); it != visible.crend(); ++it) {
+        if (it->role == MessageRole::Assistant && it->usage.promptTokens && it->usage.completionTokens)
+            return *it->usage.promptTokens + *it->usage.completionTokens;
+    }
+    qint64 chars = m_conversation.systemPrompt.size();
+    for (const Message& m : visible)
+        chars += m.content.size();
+    return chars / 4;
+}
+
+std::optional<double> ChatSession::nextMessageEstimate(const QString& modelId, qint64* contextTokensOut) const
+{
+    const qint64 tokens = contextTokens();
+    if (contextTokensOut)
+        *contextTokensOut = tokens;
+    const std::optional<ModelPricing> pricing = m_pricing ? m_pricing(modelId) : std::nullopt;
+    if (!pricing || !pricing->inputPerM)
+        return std::nullopt;
+    return double(tokens) * *pricing->inputPerM / 1e6;
 }
 
 void ChatSession::flush()
@@ -429,7 +474,7 @@ void ChatSession::finalize()
     if (m_ledger && !m_ledger->record(e))
         qCWarning(lcChat) << "could not write the usage ledger row";
     // Reference client rule: no usage.cost -> ask GET /generation/{id}, else the estimate stands.
-    if (!m_reply.usage.cost && !m_reply.generationId.isEmpty() && m_reply.id != 0 &&
+    if (!m_reply.usage.cost && !m_reply.generationId.isEmpty() && m_reply.id != 0 && m_usage &&
         !m_costLookupDelaysMs.isEmpty())
         lookUpCost(m_reply.id, e.id, m_reply.generationId, 0);
 

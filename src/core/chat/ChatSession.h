@@ -23,8 +23,10 @@
 namespace anyrouter {
 
 class ApiClient;
+class Clock;
 class ConversationStore;
 class UsageLedger;
+class UsageService;
 
 class ChatSession : public QObject
 {
@@ -43,8 +45,12 @@ public:
     void setPricingLookup(PricingLookup f) { m_pricing = std::move(f); }
     void setFlushIntervalMs(int ms) { m_flush.setInterval(ms); }
     void setInactivityTimeoutMs(int ms) { m_inactivityMs = ms; }
-    // When a reply's usage carries no cost, the gateway is asked (GET /generation/{id}) after these
-    // delays, once each, until it answers with one; the estimate from model prices stands until then.
+    // When a reply's usage carries no cost, the gateway is asked (GET /generation/{id}) through
+    // `usage` (the workspace's UsageService; none: no look-up) after these delays, once each, until
+    // it answers with one; the estimate from model prices stands until then. The delays run on
+    // `clock` (default: the ApiClient's), so tests drive them with a ManualClock.
+    void setUsageService(UsageService* usage);
+    void setClock(Clock* clock) { m_clock = clock; }
     void setCostLookupDelaysMs(QList<int> delays) { m_costLookupDelaysMs = std::move(delays); }
 
     // Opens an existing conversation (0 = none: the next send() creates one).
@@ -67,12 +73,23 @@ public:
     bool isStreaming() const { return m_stream && !m_stream->isFinished(); }
     ChatStream* stream() const { return m_stream; }
     const Message& currentReply() const { return m_reply; }
+    // The model the next message goes to: the conversation's, else the default for new chats.
+    QString currentModel() const;
+
+    // Cost figures of the open conversation: the sum of its stored reply costs, the tokens the next
+    // message carries as context (the last reply's reported prompt+completion, else chars/4 of the
+    // visible thread and system prompt), and what sending that context costs at `modelId`'s input
+    // price (nullopt when the pricing lookup knows no input price for it).
+    double totalCost() const;
+    qint64 contextTokens() const;
+    std::optional<double> nextMessageEstimate(const QString& modelId, qint64* contextTokens = nullptr) const;
 
 signals:
     void messageStored(const anyrouter::Message& message); // prompt saved, reply row created
     void threadChanged(); // the visible thread changed (new version, switched version, opened)
     void replyDelta(qint64 messageId, const QString& delta);
-    void replyFinished(const anyrouter::Message& message); // final row as stored
+    void reasoningDelta(qint64 messageId, const QString& delta); // the model's reasoning, as it streams
+    void replyFinished(const anyrouter::Message& message);       // final row as stored
     // A write failed; the sentence names the database file and the cause (e.g. the disk is full).
     void storageFailed(const QString& error);
     // The finished reply could not be stored whole (before replyFinished): `reply` is the full text
@@ -80,6 +97,9 @@ signals:
     void replyNotSaved(const anyrouter::Message& reply, const QString& error);
     // The gateway's /generation answered with the cost of a reply whose stream did not carry one.
     void costReconciled(const anyrouter::Message& message);
+    // The cost look-up for a reply ended without a cost (no /generation answer with one after every
+    // delay, or the workspace changed): its estimate stands.
+    void costLookupAbandoned(qint64 messageId);
 
 private:
     bool ensureConversation(const QString& firstPrompt, QString* error);
@@ -108,7 +128,8 @@ private:
     bool m_flushFailed = false; // told once per reply; later flushes retry quietly
     int m_inactivityMs = 120000;
     QList<int> m_costLookupDelaysMs{1000, 5000};
-    class UsageService* m_usage = nullptr;
+    QPointer<UsageService> m_usage; // the workspace's, not owned
+    Clock* m_clock = nullptr;       // not owned; null: the ApiClient's
 };
 
 } // namespace anyrouter

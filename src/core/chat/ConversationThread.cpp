@@ -1,5 +1,7 @@
 #include "core/chat/ConversationThread.h"
 
+#include <QSet>
+
 #include <algorithm>
 
 namespace anyrouter {
@@ -84,6 +86,20 @@ qint64 ConversationThread::leafId() const
     for (qint64 id = chosenChild(0); id != 0 && guard <= m_messages.size(); id = chosenChild(id), ++guard)
         last = id;
     return last;
+}
+
+QList<Message> ConversationThread::pathTo(qint64 messageId) const
+{
+    QList<Message> out;
+    QSet<qint64> seen;
+    for (const Message* m = find(messageId); m && !seen.contains(m->id);) {
+        seen.insert(m->id);
+        out.append(*m);
+        const qint64 parent = effectiveParent(*m);
+        m = parent ? find(parent) : nullptr;
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
 }
 
 ConversationThread::Version ConversationThread::versionOf(qint64 messageId) const

@@ -33,6 +33,10 @@ public:
     const QList<Message>& all() const { return m_messages; }
     QList<Message> visible() const; // root -> leaf
     qint64 leafId() const;          // last visible message (0 when empty)
+    // The parent chain from its root down to `messageId`, whichever versions are shown: what a reply
+    // to that message is sent. Empty for an unknown id; a cycle in corrupt data ends the walk, so
+    // every message appears at most once.
+    QList<Message> pathTo(qint64 messageId) const;
     Version versionOf(qint64 messageId) const;
     // Makes this message the shown one among its siblings (and so shows its own subtree).
     void select(qint64 messageId);

@@ -5,6 +5,7 @@
 #include "TestSupport.h"
 
 #include "core/api/ApiClient.h"
+#include "core/api/Clock.h"
 #include "core/api/UsageService.h"
 #include "core/chat/ChatSession.h"
 #include "core/storage/ConversationStore.h"
@@ -36,6 +37,9 @@ private slots:
     void completeTurnIsPersistedWithUsage();
     void costWithoutUsageCostComesFromGeneration();
     void costLookupGivesUpWithoutGenerationEndpoint();
+    void costLookupNeedsAUsageService();
+    void reasoningDeltasAreSignalled();
+    void costFiguresOfTheConversation();
     void promptStoredBeforeNetworkAndKeptOnFailure();
     void partialReplySavedWhileStreamingAndKeptOnStop();
     void faultsKeepPromptAndPartial_data();
@@ -151,10 +155,14 @@ void TestChatSession::costWithoutUsageCostComesFromGeneration()
     ApiClient client(&m_nam);
     client.setBaseUrl(m_sim.baseUrl());
     client.setKeys(sim::fullKey());
+    UsageService workspaceUsage(&client);
+    ManualClock clock;
     ChatSession session(m_store.get(), m_ledger.get(), &client);
     session.setWorkspaceId(u"ws1"_s);
     session.setDefaultModel(u"anthropic/claude-sonnet-4.6"_s);
-    session.setCostLookupDelaysMs({0, 20});
+    session.setUsageService(&workspaceUsage);
+    session.setClock(&clock);
+    session.setCostLookupDelaysMs({1000, 5000});
     QSignalSpy reconciled(&session, &ChatSession::costReconciled);
     QSignalSpy threadChanged(&session, &ChatSession::threadChanged);
     const int generationRequests = m_sim.server()->requestCount(u"/generation"_s);
@@ -164,6 +172,12 @@ void TestChatSession::costWithoutUsageCostComesFromGeneration()
     QVERIFY(!reply.usage.cost.has_value()); // the stream did not say
     const int changesBefore = threadChanged.size();
 
+    // Nothing is asked before the first delay has passed on the session's clock.
+    QCOMPARE(clock.pendingCount(), 1);
+    QCOMPARE(clock.nextDueInMs(), 1000);
+    clock.advance(999);
+    QCOMPARE(m_sim.server()->requestCount(u"/generation"_s), generationRequests);
+    clock.advance(1);
     QVERIFY(reconciled.wait(10000));
     const Message updated = reconciled.first().first().value<Message>();
     QCOMPARE(updated.id, reply.id);
@@ -195,9 +209,13 @@ void TestChatSession::costLookupGivesUpWithoutGenerationEndpoint()
     ApiClient client(&m_nam);
     client.setBaseUrl(m_sim.baseUrl());
     client.setKeys(sim::fullKey());
+    UsageService workspaceUsage(&client);
+    ManualClock clock;
     ChatSession session(m_store.get(), m_ledger.get(), &client);
     session.setWorkspaceId(u"ws1"_s);
     session.setDefaultModel(u"anthropic/claude-sonnet-4.6"_s);
+    session.setUsageService(&workspaceUsage);
+    session.setClock(&clock);
     session.setPricingLookup([](const QString&) {
         ModelPricing p;
         p.inputPerM = 1.0;
@@ -206,15 +224,26 @@ void TestChatSession::costLookupGivesUpWithoutGenerationEndpoint()
     });
     session.setCostLookupDelaysMs({0, 20});
     QSignalSpy reconciled(&session, &ChatSession::costReconciled);
+    QSignalSpy abandoned(&session, &ChatSession::costLookupAbandoned);
     const int generationRequests = m_sim.server()->requestCount(u"/generation"_s);
     QVERIFY(session.send(u"No generation here [[tokens=40]]"_s));
     const Message reply = waitForReply(session);
     QCOMPARE(reply.status, MessageStatus::Complete);
-    // Both attempts are made (each tries /generation/{id}, then the OpenRouter form ?id=), then the
-    // estimate stands.
-    QTRY_COMPARE_WITH_TIMEOUT(m_sim.server()->requestCount(u"/generation"_s), generationRequests + 4, 10000);
-    QTest::qWait(100);
+    // Both attempts are made (each tries /generation/{id}, then the OpenRouter form ?id=), each after
+    // its delay, then the estimate stands and nothing more is scheduled.
+    QCOMPARE(clock.nextDueInMs(), 0);
+    clock.advance(0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_sim.server()->requestCount(u"/generation"_s), generationRequests + 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(clock.pendingCount(), 1, 10000); // the second attempt, after 20 ms
+    QCOMPARE(clock.nextDueInMs(), 20);
+    QCOMPARE(m_sim.server()->requestCount(u"/generation"_s), generationRequests + 2);
+    clock.advance(20);
+    QVERIFY(abandoned.wait(10000));
+    QCOMPARE(abandoned.size(), 1);
+    QCOMPARE(abandoned.first().first().toLongLong(), reply.id);
     QCOMPARE(m_sim.server()->requestCount(u"/generation"_s), generationRequests + 4);
+    QCOMPARE(clock.pendingCount(), 0);
+    QCOMPARE(clock.scheduledDelays(), (QList<qint64>{0, 20}));
     QCOMPARE(reconciled.size(), 0);
     const QList<LedgerEntry> ledger = m_ledger->entries(u"ws1"_s, {}, {});
     QCOMPARE(ledger.size(), 1);
@@ -529,7 +558,7 @@ void TestChatSession::diskFullForThePromptSendsNothingAndSaysSo()
     QVERIFY2(error.contains(u"the disk is full"_s), qPrintable(error));
     QVERIFY2(error.contains(QDir::toNativeSeparators(m_db->filePath())), qPrintable(error));
     QVERIFY2(error.contains(u"not sent"_s), qPrintable(error));
-    QTest::qWait(50);
+    QVERIFY(!session.stream()); // no stream was made, so no request can go out later
     QCOMPARE(m_sim.server()->requestCount(u"/chat/completions"_s), requests); // nothing went out
     QVERIFY(!session.isStreaming());
 }
@@ -575,6 +604,133 @@ void TestChatSession::damagedDatabaseIsNotCalledAFullDisk()
     QVERIFY2(error.contains(u"damaged"_s), qPrintable(error));
     QVERIFY2(!error.contains(u"disk"_s), qPrintable(error));
     QVERIFY2(error.contains(QDir::toNativeSeparators(file)), qPrintable(error));
+}
+
+// Without the workspace's UsageService nothing is asked and nothing is scheduled: the session makes
+// no service of its own.
+void TestChatSession::costLookupNeedsAUsageService()
+{
+    m_sim.server()->config().reportUsageCost = false;
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    ManualClock clock;
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    session.setDefaultModel(u"anthropic/claude-sonnet-4.6"_s);
+    session.setClock(&clock);
+    session.setCostLookupDelaysMs({0});
+    const int generationRequests = m_sim.server()->requestCount(u"/generation"_s);
+    QVERIFY(session.send(u"Cost me [[tokens=10]]"_s));
+    const Message reply = waitForReply(session);
+    QVERIFY(!reply.generationId.isEmpty());
+    QVERIFY(!reply.usage.cost);
+    QCOMPARE(clock.pendingCount(), 0);
+    QVERIFY(clock.scheduledDelays().isEmpty());
+    QCOMPARE(m_sim.server()->requestCount(u"/generation"_s), generationRequests);
+}
+
+// The reasoning arrives through the session like the text does (the transcript listens to the
+// session, never to its stream): every piece, in order, for the reply's row.
+void TestChatSession::reasoningDeltasAreSignalled()
+{
+    ApiClient client(&m_nam);
+    client.setBaseUrl(m_sim.baseUrl());
+    client.setKeys(sim::fullKey());
+    Conversation c;
+    c.workspaceId = u"ws1"_s;
+    c.model = u"openai/gpt-5.4"_s; // a reasoning model
+    c.parameters.insert(u"reasoning"_s, QJsonObject{{u"effort"_s, u"low"_s}});
+    QVERIFY(m_store->createConversation(c));
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    QVERIFY(session.open(c.id));
+    QSignalSpy reasoning(&session, &ChatSession::reasoningDelta);
+    QSignalSpy text(&session, &ChatSession::replyDelta);
+    QVERIFY(session.send(u"Think first [[tokens=12]]"_s));
+    const Message reply = waitForReply(session);
+    QCOMPARE(reply.status, MessageStatus::Complete);
+    QVERIFY(!reply.reasoning.isEmpty());
+    QVERIFY(!reasoning.isEmpty());
+    QString joined;
+    for (const QList<QVariant>& args : std::as_const(reasoning)) {
+        QCOMPARE(args.at(0).toLongLong(), reply.id);
+        joined += args.at(1).toString();
+    }
+    QCOMPARE(joined, reply.reasoning);
+    QString content;
+    for (const QList<QVariant>& args : std::as_const(text))
+        content += args.at(1).toString();
+    QCOMPARE(content, reply.content); // the reasoning is not mixed into the text
+}
+
+// The header's figures, from the session: the total of stored costs, the context of the next
+// message (reported tokens of the last reply, else chars/4) and its price at the model's input rate.
+void TestChatSession::costFiguresOfTheConversation()
+{
+    ApiClient client(&m_nam);
+    Conversation c;
+    c.workspaceId = u"ws1"_s;
+    c.model = u"some/model"_s;
+    c.systemPrompt = u"Be brief."_s; // 9 characters
+    QVERIFY(m_store->createConversation(c));
+    Message user;
+    user.conversationId = c.id;
+    user.role = MessageRole::User;
+    user.content = u"0123456789012345678901234567890"_s; // 31 characters
+    QVERIFY(m_store->insertMessage(user));
+    ChatSession session(m_store.get(), m_ledger.get(), &client);
+    QHash<QString, ModelPricing> prices;
+    ModelPricing priced;
+    priced.inputPerM = 2.0;
+    prices.insert(u"some/model"_s, priced);
+    prices.insert(u"no/input-price"_s, ModelPricing{});
+    session.setPricingLookup([&prices](const QString& id) -> std::optional<ModelPricing> {
+        const auto it = prices.constFind(id);
+        return it == prices.constEnd() ? std::nullopt : std::optional<ModelPricing>(*it);
+    });
+
+    QVERIFY(session.open(c.id));
+    QCOMPARE(session.currentModel(), u"some/model"_s);
+    QCOMPARE(session.totalCost(), 0.0);
+    QCOMPARE(session.contextTokens(), qint64((9 + 31) / 4));
+    qint64 tokens = -1;
+    QCOMPARE(session.nextMessageEstimate(u"some/model"_s, &tokens), std::optional<double>(10 * 2.0 / 1e6));
+    QCOMPARE(tokens, 10);
+    QVERIFY(!session.nextMessageEstimate(u"no/input-price"_s));
+    QVERIFY(!session.nextMessageEstimate(u"unknown/model"_s, &tokens));
+    QCOMPARE(tokens, 10); // the context is known even when its price is not
+
+    // Two replies with reported figures (one of them an older version): the total counts every
+    // stored cost, the context is what the gateway reported for the shown reply.
+    Message older;
+    older.conversationId = c.id;
+    older.parentId = user.id;
+    older.role = MessageRole::Assistant;
+    older.status = MessageStatus::Complete;
+    older.content = u"old"_s;
+    older.usage.cost = 0.25;
+    older.usage.promptTokens = 5;
+    older.usage.completionTokens = 5;
+    QVERIFY(m_store->insertMessage(older));
+    Message shown = older;
+    shown.id = 0;
+    shown.content = u"new"_s;
+    shown.usage.cost = 0.5;
+    shown.usage.promptTokens = 1200;
+    shown.usage.completionTokens = 34;
+    QVERIFY(m_store->insertMessage(shown));
+    QVERIFY(session.open(c.id));
+    QCOMPARE(session.totalCost(), 0.75);
+    QCOMPARE(session.contextTokens(), qint64(1234));
+    QCOMPARE(session.nextMessageEstimate(u"some/model"_s), std::optional<double>(1234 * 2.0 / 1e6));
+
+    // A reply without reported tokens does not count: back to chars/4 of the visible thread.
+    Message unreported = shown;
+    unreported.id = 0;
+    unreported.content = u"abcdefgh"_s; // 8 characters
+    unreported.usage = Usage{};
+    QVERIFY(m_store->insertMessage(unreported));
+    QVERIFY(session.open(c.id));
+    QCOMPARE(session.contextTokens(), qint64((9 + 31 + 8) / 4));
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)

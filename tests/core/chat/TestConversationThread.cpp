@@ -37,6 +37,8 @@ private slots:
     void selectionRoundTripsAndDropsDefaults();
     void corruptCycleDoesNotHang();
     void danglingParentIsARoot();
+    void pathTo_data();
+    void pathTo();
 };
 
 void TestConversationThread::visiblePath_data()
@@ -119,6 +121,41 @@ void TestConversationThread::danglingParentIsARoot()
     // A reply whose prompt is missing (partial import) stays visible rather than vanishing.
     ConversationThread t({msg(4, 99), msg(5, 4)}, {});
     QCOMPARE(ids(t.visible()), (QList<qint64>{4, 5}));
+}
+
+// The chain a reply is sent: its own ancestors, not the versions shown at the forks above it.
+void TestConversationThread::pathTo_data()
+{
+    QTest::addColumn<QList<Message>>("messages");
+    QTest::addColumn<qint64>("target");
+    QTest::addColumn<QList<qint64>>("expected");
+    const QList<Message> tree = {msg(1, 0),
+                                 msg(2, 1, MessageRole::Assistant),
+                                 msg(3, 2),
+                                 msg(4, 3, MessageRole::Assistant),
+                                 msg(5, 3, MessageRole::Assistant),
+                                 msg(6, 2), // a newer version of 3: shown by default
+                                 msg(7, 6, MessageRole::Assistant)};
+    QTest::newRow("unknown id") << tree << qint64(99) << QList<qint64>{};
+    QTest::newRow("a root") << tree << qint64(1) << QList<qint64>{1};
+    QTest::newRow("the shown leaf") << tree << qint64(7) << QList<qint64>{1, 2, 6, 7};
+    QTest::newRow("under a version not shown") << tree << qint64(4) << QList<qint64>{1, 2, 3, 4};
+    QTest::newRow("a sibling reply") << tree << qint64(5) << QList<qint64>{1, 2, 3, 5};
+    QTest::newRow("dangling parent starts the path")
+        << QList<Message>{msg(1, 0), msg(5, 42), msg(6, 5)} << qint64(6) << QList<qint64>{5, 6};
+    QTest::newRow("its own parent") << QList<Message>{msg(1, 0), msg(2, 2), msg(3, 2)} << qint64(3)
+                                    << QList<qint64>{2, 3};
+    QTest::newRow("cycle: each message once") << QList<Message>{msg(1, 3), msg(2, 1), msg(3, 2), msg(4, 3)}
+                                              << qint64(4) << QList<qint64>{1, 2, 3, 4};
+}
+
+void TestConversationThread::pathTo()
+{
+    QFETCH(QList<Message>, messages);
+    QFETCH(qint64, target);
+    QFETCH(QList<qint64>, expected);
+    const ConversationThread t(messages, {});
+    QCOMPARE(ids(t.pathTo(target)), expected);
 }
 
 QTEST_GUILESS_MAIN(TestConversationThread)
