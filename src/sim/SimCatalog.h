@@ -5,7 +5,7 @@
 // leaves optional fields out of some entries so clients' tolerant parsing gets exercised.
 #pragma once
 
-#include "sim/SimServer.h"
+#include "sim/SimConfig.h"
 
 #include <QHash>
 #include <QJsonArray>

@@ -7,7 +7,7 @@
 #include "sim/SimFault.h"
 #include "sim/SimHttpConnection.h"
 #include "sim/SimReplyGenerator.h"
-#include "sim/SimServer.h"
+#include "sim/SimConfig.h"
 
 #include <QElapsedTimer>
 #include <QObject>

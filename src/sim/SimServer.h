@@ -3,72 +3,32 @@
 // with per-request fault injection. It is the oracle for tests, the engine of the app's --demo
 // mode and the load source of the benchmarks. Independent of anyrouter_core on purpose: the
 // client must be checked against a second implementation of the wire format, not against itself.
+//
+// Inside: SimRouter (route table), SimAuth (keys, tiers, rate limits), SimExchange (one request
+// and how routes answer), Sim*Routes.cpp (one file per API area), SimChatStream (streaming),
+// SimHttpConnection (HTTP framing), SimServerThread (running it on its own thread).
 #pragma once
 
+#include "sim/SimConfig.h"
+
 #include <QByteArray>
-#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <memory>
 
-class QTcpServer;
-class QThread;
-
 namespace anyrouter::sim {
-
-enum class PricingShape
-{
-    AnyRouterPer1K,     // {"input_per_1k": 0.003, "output_per_1k": 0.015, "cache_read_per_1k"?}
-    OpenRouterPerToken, // {"prompt": "0.000003", "completion": "0.000015", "input_cache_read"?, "request"}
-    Mixed               // alternate per model
-};
-enum class CreditsShape
-{
-    Balance,       // {"balance","total_usage"}
-    OpenRouterData // {"data":{"total_credits","total_usage"}}
-};
-enum class ModelsShape
-{
-    DataObject, // {"object":"list","data":[..]}
-    BareArray,
-    ModelsKey // {"models":[..]}
-};
-enum class StreamFraming
-{
-    Chunked,
-    CloseDelimited
-};
-
-struct SimConfig
-{
-    quint16 port = 0;    // 0 = free port
-    int modelCount = -1; // -1 = hand-made realistic catalog; N = generated catalog of N
-    quint32 seed = 42;
-    double tokensPerSecond = 200; // streaming pace; <= 0 = as fast as possible
-    int ttftMs = 150;             // time to first token
-    PricingShape pricingShape = PricingShape::Mixed;
-    CreditsShape creditsShape = CreditsShape::Balance;
-    ModelsShape modelsShape = ModelsShape::DataObject;
-    StreamFraming framing = StreamFraming::Chunked;
-    int keepAliveMs = 0; // >0: ": keep-alive" comments at this interval (and one before the first token)
-    int rateLimitPerMinute = 600;    // per key; X-RateLimit-* on every response; <= 0: no limit, no headers
-    double initialBalance = 25.0;    // USD, read once at construction (later: setBalance())
-    bool seedActivityHistory = true; // /activity has 30 days of plausible history
-    bool offerActivity = true, offerGeneration = true, offerHealth = true,
-         offerKeys = true;       // false -> 404 ("gateway lacks it")
-    bool logRequests = false;    // one info line per request (method path status ms) on anyrouter.sim
-    bool reportUsageCost = true; // false: chat usage has no "cost"; /generation/{id} still has it
-};
 
 class SimCatalog;
 class SimHttpConnection;
-struct SimHttpRequest;
 
-// Lives in the thread that calls start(); every method, hook included, must be called there.
+// Lives in the thread that calls start(); every method, hook included, must be called there —
+// except the request log (requestLog(), both requestCount()s, clearRequestLog()), which any thread
+// may read.
 class SimServer : public QObject
 {
     Q_OBJECT
@@ -102,7 +62,15 @@ public:
     void resetFaultCounters(); // forget how often each fault fired (count=K starts again)
     int openConnectionCount() const;
 
-    struct Private; // opaque state, public only so the .cpp's helpers can name it
+    // Request log, thread-safe. Every request received (answered or refused, any path) is one
+    // entry "METHOD /path": the method as sent, the decoded path without its query string, e.g.
+    // "GET /api/v1/models". Counts are exact; the ordered log keeps the last
+    // config.requestLogLimit entries.
+    int requestCount(const QString& method, const QString& path) const; // exact method and path
+    QStringList requestLog() const;                                     // oldest first
+    void clearRequestLog(); // forgets log and counts (both requestCount()s start from 0)
+
+    struct Private; // opaque state (SimServerPrivate.h), public only so the route files can name it
 
 signals:
     void requestServed(const QString& method, const QString& path, int status);
@@ -110,36 +78,13 @@ signals:
 private:
     void onNewConnection();
     void handleRequest(SimHttpConnection* connection);
-    void dispatchApi(SimHttpConnection* connection, const SimHttpRequest& request, const QString& path,
-                     const QList<QPair<QByteArray, QByteArray>>& rateHeaders);
+    void dispatchApi(SimHttpConnection* connection, const QList<QPair<QByteArray, QByteArray>>& rateHeaders);
     const SimCatalog& catalog();
 
     std::unique_ptr<Private> d;
 };
 
-// Runs a SimServer on its own QThread (for the app's --demo and for benchmarks, so serving never
-// competes with a GUI thread). start() blocks only until the socket listens.
-class SimServerThread
-{
-public:
-    explicit SimServerThread(SimConfig config = {});
-    ~SimServerThread();
-    SimServerThread(const SimServerThread&) = delete;
-    SimServerThread& operator=(const SimServerThread&) = delete;
-
-    bool start(QString* error = nullptr);
-    QUrl baseUrl() const;
-    quint16 port() const;
-    void stop();
-    // The server object, living in the server thread: call its hooks only through
-    // QMetaObject::invokeMethod(server(), ..., Qt::BlockingQueuedConnection).
-    SimServer* server() const;
-
-private:
-    SimConfig m_config;
-    QThread* m_thread = nullptr;
-    SimServer* m_server = nullptr;
-    quint16 m_port = 0;
-};
-
 } // namespace anyrouter::sim
+
+// Code that includes this header for SimServerThread keeps working.
+#include "sim/SimServerThread.h"
