@@ -150,22 +150,13 @@ QString CatalogRepository::marksDirectory() const
 
 namespace {
 
-// Runs `fn` on the GUI thread if the repository still lives then. Called from the worker thread: the
-// event goes to the application object (which outlives every repository), never to the repository,
-// which a workspace switch may delete at any moment; the QPointer is only read on the GUI thread.
+// Runs `fn` on the GUI thread if the repository still lives then (see DatabaseWorker::deliver: a
+// workspace switch may delete the repository at any moment). Called from the worker thread.
 void postToRepository(const QPointer<CatalogRepository>& repository,
                       const std::shared_ptr<std::atomic<bool>>& cancelled,
                       std::function<void(CatalogRepository*)> fn)
 {
-    if (cancelled->load() || !QCoreApplication::instance())
-        return;
-    QMetaObject::invokeMethod(
-        QCoreApplication::instance(),
-        [repository, fn = std::move(fn)] {
-            if (repository)
-                fn(repository.data());
-        },
-        Qt::QueuedConnection);
+    DatabaseWorker::deliver(repository, cancelled, std::move(fn));
 }
 
 } // namespace

@@ -14,7 +14,6 @@
 #include <QJsonObject>
 #include <QSaveFile>
 #include <QSet>
-#include <QThread>
 
 #include <algorithm>
 #include <cmath>
@@ -166,66 +165,25 @@ void CatalogSnapshot::rebuildIndex()
 }
 
 CatalogWorker::CatalogWorker(CatalogCache* cache, const QString& databasePath)
-    : m_inlineCache(cache), m_databasePath(databasePath)
-{
-    if (databasePath.isEmpty() || databasePath == u":memory:"_s ||
-        databasePath.startsWith(u"file::memory:"_s))
-        return;
-    m_thread = QThread::create([this] { run(); });
-    m_thread->setObjectName(u"catalog-worker"_s);
-    m_thread->start(QThread::LowPriority);
-}
+    : m_inlineCache(cache), m_worker(databasePath, u"catalog-worker"_s)
+{}
 
-CatalogWorker::~CatalogWorker()
-{
-    if (!m_thread)
-        return;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_stopping = true;
-        m_jobs.clear();
-        m_wake.wakeAll();
-    }
-    m_thread->wait();
-    delete m_thread;
-}
+CatalogWorker::~CatalogWorker() = default;
 
 void CatalogWorker::post(const CancelToken& cancelled, Job job)
 {
-    if (!m_thread) {
-        if (!cancelled || !cancelled->load())
+    m_worker.post(cancelled, [this, job = std::move(job)](Database* db) {
+        if (!m_worker.isThreaded()) {
             job(m_inlineCache);
-        return;
-    }
-    QMutexLocker lock(&m_mutex);
-    m_jobs.emplace_back(cancelled, std::move(job));
-    m_wake.wakeOne();
-}
-
-void CatalogWorker::run()
-{
-    // The worker's own connection: a QSqlDatabase is bound to the thread that opened it.
-    Database db(m_databasePath);
-    QString error;
-    const bool open = db.open(&error);
-    if (!open)
-        qCWarning(lcCatalog) << "catalog worker cannot open the database:" << error;
-    CatalogCache cache(db);
-    for (;;) {
-        std::pair<CancelToken, Job> next;
-        {
-            QMutexLocker lock(&m_mutex);
-            while (m_jobs.empty() && !m_stopping)
-                m_wake.wait(&m_mutex);
-            if (m_stopping)
-                return;
-            next = std::move(m_jobs.front());
-            m_jobs.pop_front();
+            return;
         }
-        if (next.first && next.first->load())
-            continue; // its owner is gone: nobody would see the result
-        next.second(open ? &cache : nullptr);
-    }
+        if (!db) {
+            job(nullptr);
+            return;
+        }
+        CatalogCache cache(*db); // a view over the worker's own connection
+        job(&cache);
+    });
 }
 
 CatalogSnapshot CatalogWorker::readCache(CatalogCache* cache, const QString& workspaceId,

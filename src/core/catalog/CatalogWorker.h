@@ -1,26 +1,20 @@
 // CatalogWorker: the heavy half of the catalog — reading and parsing thousands of cached models,
 // parsing a fresh /models body, diffing it against the previous list, writing the cache and the change
-// marks — on a thread of its own with its own database connection. The GUI thread only swaps in
-// finished snapshots (a 10,000-model catalog takes ~250 ms to parse and as long to store).
+// marks — on a DatabaseWorker (a thread of its own with its own database connection). The GUI thread
+// only swaps in finished snapshots (a 10,000-model catalog takes ~250 ms to parse and as long to store).
 #pragma once
 
 #include "core/api/CatalogService.h"
 #include "core/catalog/CatalogEntry.h"
+#include "core/storage/DatabaseWorker.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QList>
-#include <QMutex>
 #include <QString>
 #include <QStringList>
-#include <QWaitCondition>
 
-#include <atomic>
-#include <deque>
 #include <functional>
-#include <memory>
-
-class QThread;
 
 namespace anyrouter {
 
@@ -50,7 +44,8 @@ public:
     using Deliver = std::function<void(CatalogSnapshot)>; // called on the worker thread
 
     // databasePath empty (or an in-memory database): no thread; jobs run at once on the caller's
-    // thread against `cache`. Otherwise the worker opens its own connection to the file.
+    // thread against `cache`. Otherwise the worker opens its own connection to the file (with the
+    // first job).
     CatalogWorker(CatalogCache* cache, const QString& databasePath);
     ~CatalogWorker(); // lets the running job finish, drops queued ones, joins the thread
     CatalogWorker(const CatalogWorker&) = delete;
@@ -58,7 +53,7 @@ public:
 
     // Set (to true) by the owner of a job when nobody wants its result any more (the repository
     // that asked is gone): a queued job is then skipped, a running one stops before delivering more.
-    using CancelToken = std::shared_ptr<const std::atomic<bool>>;
+    using CancelToken = anyrouter::CancelToken;
 
     // Reads the cache: delivers the first `headCount` models first when the cache holds more, then
     // the whole list with the persisted change marks applied. An empty workspace id delivers nothing.
@@ -70,13 +65,12 @@ public:
     void applyFetched(const CancelToken& cancelled, const QString& workspaceId, const QByteArray& body,
                       const QDateTime& fetchedAt, const QString& marksPath, Unit unit, Deliver deliver,
                       std::function<void(QString)> failed);
-    bool isThreaded() const { return m_thread != nullptr; }
+    bool isThreaded() const { return m_worker.isThreaded(); }
 
 private:
     // nullptr: no database (it would not open): jobs still parse and deliver, without the cache.
     using Job = std::function<void(CatalogCache*)>;
     void post(const CancelToken& cancelled, Job job);
-    void run(); // the worker thread's loop
 
     CatalogSnapshot readCache(CatalogCache* cache, const QString& workspaceId, const QString& marksPath,
                               Unit unit, qsizetype limit);
@@ -85,15 +79,11 @@ private:
                                  const QString& marksPath, Unit unit);
 
     CatalogCache* m_inlineCache = nullptr; // no thread: jobs run against this
-    QString m_databasePath;
-    QThread* m_thread = nullptr;
-    QMutex m_mutex;
-    QWaitCondition m_wake;
-    std::deque<std::pair<CancelToken, Job>> m_jobs;
-    bool m_stopping = false;
     // Worker-side: the last full list produced (for one workspace), the baseline of the next diff.
     // Only touched by jobs, which run one at a time.
     CatalogSnapshot m_baseline;
+    // Last: destroyed first, so no job still runs while the members above go.
+    DatabaseWorker m_worker;
 };
 
 } // namespace anyrouter
