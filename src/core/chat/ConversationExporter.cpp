@@ -7,11 +7,15 @@
 #include "core/storage/ConversationStore.h"
 #include "core/storage/Database.h"
 
+#include <QDir>
+#include <QFile>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSaveFile>
 
 #include <algorithm>
 
@@ -538,6 +542,73 @@ bool ConversationExporter::importInto(Database& db, ConversationStore& store, co
     if (newConversationId)
         *newConversationId = c.id;
     return true;
+}
+
+namespace {
+
+bool writeAtomically(const QString& path, const QByteArray& data, QString* error)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size() || !f.commit()) {
+        if (error)
+            *error = ConversationExporter::tr("Could not write %1: %2")
+                         .arg(QDir::toNativeSeparators(path), f.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool ConversationExporter::exportToFile(const ConversationStore& store, qint64 conversationId,
+                                        const QString& path, FileFormat format, QString* error)
+{
+    if (conversationId == 0) {
+        if (error)
+            *error = tr("There is nothing to export yet.");
+        return false;
+    }
+    const auto c = store.conversation(conversationId);
+    if (!c) {
+        if (error)
+            *error = tr("The conversation is gone.");
+        return false;
+    }
+    const QList<Message> messages = store.messages(conversationId);
+    const QByteArray data =
+        format == FileFormat::Markdown ? toMarkdown(*c, messages).toUtf8() : toJson(*c, messages);
+    return writeAtomically(path, data, error);
+}
+
+bool ConversationExporter::importFile(Database& db, ConversationStore& store, const QString& workspaceId,
+                                      const QString& path, qint64* newConversationId, QString* error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = tr("Could not read %1: %2").arg(QDir::toNativeSeparators(path), f.errorString());
+        return false;
+    }
+    const auto imported = fromJson(f.readAll(), error);
+    if (!imported)
+        return false;
+    return importInto(db, store, workspaceId, *imported, newConversationId, error);
+}
+
+bool ConversationExporter::writeText(const QString& path, const QString& text, QString* error)
+{
+    return writeAtomically(path, text.toUtf8(), error);
+}
+
+QString ConversationExporter::suggestedFileName(const QString& title, FileFormat format)
+{
+    static const QRegularExpression unsafe(u"[^\\w\\- ]+"_s);
+    QString base = title.simplified();
+    base.replace(unsafe, QString());
+    base = base.trimmed();
+    if (base.isEmpty())
+        base = u"conversation"_s;
+    return base + (format == FileFormat::Markdown ? u".md"_s : u".json"_s);
 }
 
 } // namespace anyrouter

@@ -1,6 +1,8 @@
 // ConversationExporter: a conversation to a readable Markdown document, and to/from a versioned,
-// lossless JSON file that another install can import. No widgets: the chat pane, the command line
-// and tests share it.
+// lossless JSON file that another install can import; also the file work around it (writing an
+// export atomically, reading and storing an import, saving a reply the database could not keep)
+// with the sentences the user sees when it fails. No widgets: the chat pane only asks and shows;
+// the command line and tests share it.
 //
 // JSON format ("format": "anyrouter-desktop.conversation", "version": 1):
 //   { "format", "version", "exported_at", "generator",
@@ -49,6 +51,12 @@ public:
     static inline constexpr char16_t kFormat[] = u"anyrouter-desktop.conversation";
     static inline constexpr int kVersion = 1;
 
+    enum class FileFormat
+    {
+        Markdown,
+        Json
+    };
+
     // A readable document: title heading, model and date, the system prompt if any, then each message
     // of the visible thread (see visibleThread()) under a role heading with its Markdown content
     // verbatim (an unclosed code fence in a partial reply is closed so it cannot swallow the rest),
@@ -74,6 +82,20 @@ public:
     // row ids; original creation times are kept. On success *newConversationId is the new id.
     static bool importInto(Database& db, ConversationStore& store, const QString& workspaceId,
                            const ImportedConversation& imported, qint64* newConversationId, QString* error);
+
+    // Files. Each returns false with a sentence for the user in *error (naming the file and the
+    // cause); files are written atomically (QSaveFile), so a failed write leaves no half file.
+    // Writes the stored conversation `conversationId` (0: none yet) with all its messages.
+    static bool exportToFile(const ConversationStore& store, qint64 conversationId, const QString& path,
+                             FileFormat format, QString* error);
+    // Reads an export file and stores it in `workspaceId` (see fromJson() and importInto()).
+    static bool importFile(Database& db, ConversationStore& store, const QString& workspaceId,
+                           const QString& path, qint64* newConversationId, QString* error);
+    // Writes `text` as UTF-8 (a reply the database could not keep).
+    static bool writeText(const QString& path, const QString& text, QString* error);
+    // A file name for an export of a conversation titled `title`: word characters, '-' and spaces
+    // only ("conversation" when nothing is left), with the format's suffix.
+    static QString suggestedFileName(const QString& title, FileFormat format);
 };
 
 } // namespace anyrouter

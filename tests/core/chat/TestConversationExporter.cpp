@@ -8,6 +8,8 @@
 #include "core/storage/ConversationStore.h"
 #include "core/storage/Database.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -38,6 +40,11 @@ private slots:
     void importToleratesMissingOptionalFields();
     void importOfStreamingReplyMarksItIncomplete();
     void importRollsBackOnFailure();
+    void exportFileRoundTripsThroughImportFile();
+    void fileErrorsNameTheFileAndTheCause();
+    void writeTextKeepsEveryCharacter();
+    void suggestedFileName_data();
+    void suggestedFileName();
 
 private:
     int rowCount(const QString& table) const;
@@ -558,6 +565,129 @@ void TestConversationExporter::importRollsBackOnFailure()
     QSqlQuery r(reopened.connection());
     QVERIFY(r.exec(u"SELECT count(*) FROM messages"_s) && r.next());
     QCOMPARE(r.value(0).toInt(), 3); // committed, not left in an open transaction
+}
+
+// The chat page's Export and Import: the stored conversation to a file and back, as a new one.
+void TestConversationExporter::exportFileRoundTripsThroughImportFile()
+{
+    Conversation c;
+    c.workspaceId = u"ws"_s;
+    c.title = u"Trip"_s;
+    c.model = u"openai/gpt-5.4-mini"_s;
+    QVERIFY(m_store->createConversation(c));
+    Message q = msg(0, 0, MessageRole::User, u"Where to? 🚀"_s);
+    q.conversationId = c.id;
+    QVERIFY(m_store->insertMessage(q));
+    Message a = msg(0, q.id, MessageRole::Assistant, u"Kyōto, in spring."_s);
+    a.conversationId = c.id;
+    a.status = MessageStatus::Complete;
+    QVERIFY(m_store->insertMessage(a));
+
+    QString error;
+    const QString json = m_dir.filePath(u"trip.json"_s);
+    const QString md = m_dir.filePath(u"trip.md"_s);
+    QVERIFY2(ConversationExporter::exportToFile(*m_store, c.id, json, ConversationExporter::FileFormat::Json,
+                                                &error),
+             qPrintable(error));
+    QVERIFY2(ConversationExporter::exportToFile(*m_store, c.id, md,
+                                                ConversationExporter::FileFormat::Markdown, &error),
+             qPrintable(error));
+    QFile mdFile(md);
+    QVERIFY(mdFile.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(mdFile.readAll()),
+             ConversationExporter::toMarkdown(*m_store->conversation(c.id), m_store->messages(c.id)));
+
+    qint64 newId = 0;
+    QVERIFY2(ConversationExporter::importFile(*m_db, *m_store, u"other"_s, json, &newId, &error),
+             qPrintable(error));
+    QVERIFY(newId != 0 && newId != c.id);
+    const auto imported = m_store->conversation(newId);
+    QVERIFY(imported);
+    QCOMPARE(imported->workspaceId, u"other"_s);
+    QCOMPARE(imported->title, u"Trip"_s);
+    const QList<Message> ms = m_store->messages(newId);
+    QCOMPARE(ms.size(), 2);
+    QCOMPARE(ms[0].content, q.content);
+    QCOMPARE(ms[1].content, a.content);
+    QCOMPARE(ms[1].parentId, ms[0].id);
+}
+
+void TestConversationExporter::fileErrorsNameTheFileAndTheCause()
+{
+    Conversation c;
+    c.workspaceId = u"ws"_s;
+    c.title = u"t"_s;
+    QVERIFY(m_store->createConversation(c));
+    QString error;
+    const QString nowhere = m_dir.filePath(u"no-such-dir/out.json"_s);
+    QVERIFY(!ConversationExporter::exportToFile(*m_store, 0, nowhere, ConversationExporter::FileFormat::Json,
+                                                &error));
+    QCOMPARE(error, u"There is nothing to export yet."_s);
+    QVERIFY(!ConversationExporter::exportToFile(*m_store, c.id + 100, nowhere,
+                                                ConversationExporter::FileFormat::Json, &error));
+    QCOMPARE(error, u"The conversation is gone."_s);
+    QVERIFY(!ConversationExporter::exportToFile(*m_store, c.id, nowhere,
+                                                ConversationExporter::FileFormat::Json, &error));
+    QVERIFY2(error.startsWith(u"Could not write "_s + QDir::toNativeSeparators(nowhere) + u": "_s),
+             qPrintable(error));
+    QVERIFY2(error.size() > u"Could not write : "_s.size() + nowhere.size(), "the cause is given");
+    QVERIFY(!QFile::exists(nowhere));
+
+    const int before = rowCount(u"conversations"_s);
+    qint64 id = -1;
+    const QString missing = m_dir.filePath(u"missing.json"_s);
+    QVERIFY(!ConversationExporter::importFile(*m_db, *m_store, u"ws"_s, missing, &id, &error));
+    QVERIFY2(error.startsWith(u"Could not read "_s + QDir::toNativeSeparators(missing) + u": "_s),
+             qPrintable(error));
+    QFile bad(m_dir.filePath(u"bad.json"_s));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write(R"({"format":"something else","version":1})");
+    bad.close();
+    error.clear();
+    QVERIFY(!ConversationExporter::importFile(*m_db, *m_store, u"ws"_s, bad.fileName(), &id, &error));
+    QVERIFY2(!error.isEmpty(), "the parser's sentence reaches the user");
+    QCOMPARE(id, -1);
+    QCOMPARE(rowCount(u"conversations"_s), before);
+
+    QVERIFY(!ConversationExporter::writeText(nowhere, u"text"_s, &error));
+    QVERIFY2(error.startsWith(u"Could not write "_s + QDir::toNativeSeparators(nowhere)), qPrintable(error));
+}
+
+void TestConversationExporter::writeTextKeepsEveryCharacter()
+{
+    const QString path = m_dir.filePath(u"reply.md"_s);
+    const QString text = u"A reply — naïve café 日本語 🚀\n```\ncode\n```\n"_s.repeated(1000);
+    QString error;
+    QVERIFY2(ConversationExporter::writeText(path, text, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(f.readAll()), text);
+}
+
+void TestConversationExporter::suggestedFileName_data()
+{
+    QTest::addColumn<QString>("title");
+    QTest::addColumn<bool>("markdown");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("plain") << u"Routers"_s << true << u"Routers.md"_s;
+    QTest::newRow("json") << u"Routers"_s << false << u"Routers.json"_s;
+    QTest::newRow("punctuation and slashes go") << u"a/b: c? d*"_s << true << u"ab c d.md"_s;
+    QTest::newRow("dashes and underscores stay") << u"my-chat_2"_s << true << u"my-chat_2.md"_s;
+    QTest::newRow("path traversal") << u"../../etc/passwd"_s << true << u"etcpasswd.md"_s;
+    QTest::newRow("whitespace collapses") << u"  two\n  lines  "_s << true << u"two lines.md"_s;
+    QTest::newRow("nothing left") << u"?!/…"_s << false << u"conversation.json"_s;
+    QTest::newRow("empty") << QString() << true << u"conversation.md"_s;
+}
+
+void TestConversationExporter::suggestedFileName()
+{
+    QFETCH(QString, title);
+    QFETCH(bool, markdown);
+    QFETCH(QString, expected);
+    QCOMPARE(ConversationExporter::suggestedFileName(title, markdown
+                                                                ? ConversationExporter::FileFormat::Markdown
+                                                                : ConversationExporter::FileFormat::Json),
+             expected);
 }
 
 QTEST_GUILESS_MAIN(TestConversationExporter)
