@@ -6,10 +6,12 @@
 #include "TestSupport.h"
 
 #include "core/AppContext.h"
+#include "core/catalog/CatalogRepository.h"
 #include "core/chat/ChatSession.h"
 #include "core/storage/ConversationStore.h"
 #include "core/storage/Database.h"
 #include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
 #include "sim/SimKeys.h"
 #include "ui/chat/ChatPage.h"
 #include "ui/chat/Composer.h"
@@ -867,14 +869,15 @@ void TestChatPage::headerEstimatesTheNextMessage()
 {
     auto ctx = makeContext();
     auto page = makePage(ctx.get());
-    // Let the page's own catalog fetch land first, then price the model our way.
+    // The price comes from the workspace session's catalog (the simulator's list), once it is in.
     QTRY_VERIFY_WITH_TIMEOUT(page->nextMessageEstimate().has_value(), 10000);
-    ModelInfo m;
-    m.id = u"openai/gpt-5.4-mini"_s; // a model the simulator serves, with a price of our own
-    m.name = u"Priced"_s;
-    m.pricing.inputPerM = 2.0;
-    page->setCatalog({m});
-    page->setModel(m.id);
+    const QString id = u"openai/gpt-5.4-mini"_s; // a model the simulator serves
+    QVERIFY(ctx->session());
+    const auto entry = ctx->session()->catalog()->find(id);
+    QVERIFY(entry && entry->model.pricing.inputPerM && !entry->model.name.isEmpty());
+    const double inputPerM = *entry->model.pricing.inputPerM;
+    QVERIFY(inputPerM > 0);
+    page->setModel(id);
     typeAndSend(page.get(), u"Estimate [[tokens=40]]"_s);
     const Message reply = waitForReply(page.get());
     QCOMPARE(reply.status, MessageStatus::Complete);
@@ -886,9 +889,9 @@ void TestChatPage::headerEstimatesTheNextMessage()
     else
         QCOMPARE(tokens, qint64((u"Estimate [[tokens=40]]"_s.size() + reply.content.size()) / 4));
     QVERIFY(tokens > 0);
-    QCOMPARE(*estimate, double(tokens) * 2.0 / 1e6);
+    QCOMPARE(*estimate, double(tokens) * inputPerM / 1e6);
     QVERIFY(page->costLabel()->text().contains(u"next"_s));
-    QCOMPARE(page->modelButton()->text(), u"Priced"_s);
+    QCOMPARE(page->modelButton()->text(), entry->model.name);
 }
 
 void TestChatPage::enterSendsCanBeTurnedOff()

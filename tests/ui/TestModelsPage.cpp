@@ -536,6 +536,8 @@ void TestModelsPage::opensFromCacheWithTheSimulatorStopped()
     quick.baseDelayMs = 10;
     quick.jitterMs = 0;
     ctx->workspaces()->client()->setRetryPolicy(quick);
+    // Selecting the workspace again starts a new session, as the next start of the app would.
+    QVERIFY(ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
     auto page = makePage(ctx.get());
     // Rows come from the cache (read on the catalog worker), whatever the network says.
     QTRY_COMPARE_WITH_TIMEOUT(page->tableModel()->rowCount(), total, 10000);

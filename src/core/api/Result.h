@@ -20,10 +20,14 @@ template <typename T> struct Result
 template <typename T> using ResultCallback = std::function<void(const Result<T>&)>;
 
 // Connects an ApiReply to a parser and a callback; the callback runs once, only while context lives.
-// parse(reply, result) fills result.value or sets result.error (bad response).
+// parse(reply, result) fills result.value or sets result.error (bad response). When the context goes
+// (a WorkspaceSession deleted by a switch, a closed dialog), the request is aborted: nobody waits for
+// it, and it must not keep retrying for a workspace no longer selected. Queued, so the abort never
+// runs inside the context's destructor.
 template <typename T, typename Parse>
 void deliver(ApiReply* reply, QObject* context, bool optionalEndpoint, Parse parse, ResultCallback<T> cb)
 {
+    QObject::connect(context, &QObject::destroyed, reply, &ApiReply::abort, Qt::QueuedConnection);
     QObject::connect(reply, &ApiReply::finished, context,
                      [reply, optionalEndpoint, parse = std::move(parse), cb = std::move(cb)] {
                          Result<T> result;

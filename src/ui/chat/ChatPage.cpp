@@ -4,11 +4,13 @@
 #include "ui/common/Format.h"
 
 #include "core/AppContext.h"
+#include "core/catalog/CatalogRepository.h"
 #include "core/chat/ChatSession.h"
 #include "core/chat/ConversationExporter.h"
 #include "core/storage/ConversationStore.h"
 #include "core/storage/Settings.h"
 #include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
 #include "ui/chat/Composer.h"
 #include "ui/chat/ConversationSettingsDialog.h"
 #include "ui/chat/ConversationSidebar.h"
@@ -19,7 +21,6 @@
 #include <QAction>
 #include <QClipboard>
 #include <QDir>
-#include <QFile>
 #include <QFileDialog>
 #include <QFrame>
 #include <QGuiApplication>
@@ -28,8 +29,6 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
-#include <QRegularExpression>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -48,11 +47,10 @@ QString money(double usd)
     return format::usd(usd);
 }
 
-QString compactTokens(qint64 n)
+// A context of no tokens is known to be empty, not unknown (format::tokens writes "—" for 0).
+QString contextTokens(qint64 n)
 {
-    if (n < 1000)
-        return QString::number(n);
-    return QLocale().toString(double(n) / 1000.0, 'f', n < 10000 ? 1 : 0) + u'k';
+    return n > 0 ? format::tokens(n) : QLocale().toString(n);
 }
 
 } // namespace
@@ -62,11 +60,14 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
     setAccessibleName(tr("Chat"));
     WorkspaceManager* ws = m_context->workspaces();
     m_session = new ChatSession(m_context->conversations(), m_context->ledger(), ws->client(), this);
+    m_session->setUsageService(ws->usage()); // the /generation cost look-up
+    // Prices and names come from the workspace session's catalog (shared with the Models page and the
+    // picker); this page fetches nothing of its own.
     m_session->setPricingLookup([this](const QString& id) -> std::optional<ModelPricing> {
-        const auto it = m_models.constFind(id);
-        if (it == m_models.constEnd())
+        const auto model = catalogModel(id);
+        if (!model)
             return std::nullopt;
-        return it->pricing;
+        return model->pricing;
     });
 
     auto* layout = new QHBoxLayout(this);
@@ -293,10 +294,8 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
             updateHeader();
         }
     });
-    connect(ws, &WorkspaceManager::keysReady, this, [this](const Workspace& w) {
-        if (w.id == m_workspaceId)
-            fetchCatalog();
-    });
+    connect(m_context, &AppContext::sessionChanged, this, &ChatPage::bindCatalog);
+    bindCatalog(m_context->session());
     if (!ws->current().id.isEmpty())
         onWorkspaceChanged(ws->current());
     else
@@ -337,13 +336,9 @@ void ChatPage::onWorkspaceChanged(const Workspace& ws)
     saveDraft();
     m_workspaceId = ws.id;
     m_modelOverride.clear();
-    m_models.clear();
-    ++m_catalogGeneration;
     m_session->setWorkspaceId(ws.id);
     applyWorkspaceDefaults(ws);
     m_sidebar->setWorkspace(ws.id);
-    if (m_context->workspaces()->keyState() == WorkspaceManager::KeyState::Loaded)
-        fetchCatalog(); // keysReady came before this page existed (ephemeral workspaces)
     // The latest conversation of this workspace, else an empty chat.
     const QList<Conversation> list = m_context->conversations()->conversations(ws.id);
     const auto latest =
@@ -356,23 +351,22 @@ void ChatPage::onWorkspaceChanged(const Workspace& ws)
         newChat();
 }
 
-void ChatPage::fetchCatalog()
+void ChatPage::bindCatalog(WorkspaceSession* session)
 {
-    const quint64 generation = ++m_catalogGeneration;
-    m_context->workspaces()->catalog()->fetchModels(
-        this, [this, generation](const Result<QList<ModelInfo>>& r) {
-            if (generation != m_catalogGeneration || !r.ok())
-                return; // the picker shows catalog errors; estimates just wait
-            setCatalog(r.value);
-        });
+    m_catalog = session ? session->catalog() : nullptr;
+    if (m_catalog)
+        connect(m_catalog, &CatalogRepository::entriesChanged, this, &ChatPage::updateHeader);
+    updateHeader();
 }
 
-void ChatPage::setCatalog(const QList<ModelInfo>& models)
+std::optional<ModelInfo> ChatPage::catalogModel(const QString& id) const
 {
-    m_models.clear();
-    for (const ModelInfo& m : models)
-        m_models.insert(m.id, m);
-    updateHeader();
+    if (!m_catalog)
+        return std::nullopt;
+    const auto entry = m_catalog->find(id);
+    if (!entry)
+        return std::nullopt;
+    return entry->model;
 }
 
 void ChatPage::saveDraft()
@@ -536,10 +530,8 @@ void ChatPage::setModel(const QString& modelId)
 
 void ChatPage::openModelPicker()
 {
-    auto* dialog =
-        new ModelPickerDialog(m_context->workspaces()->catalog(), currentModel(), m_models.values(), this);
+    auto* dialog = new ModelPickerDialog(m_catalog, currentModel(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &ModelPickerDialog::modelsLoaded, this, &ChatPage::setCatalog);
     connect(dialog, &ModelPickerDialog::modelPicked, this, &ChatPage::setModel);
     dialog->open();
     dialog->filterEdit()->setFocus();
@@ -588,37 +580,12 @@ void ChatPage::focusSearch()
 
 double ChatPage::totalCost() const
 {
-    double sum = 0;
-    for (const Message& m : m_session->thread().all())
-        if (m.role == MessageRole::Assistant && m.usage.cost)
-            sum += *m.usage.cost;
-    return sum;
+    return m_session->totalCost();
 }
 
 std::optional<double> ChatPage::nextMessageEstimate(qint64* contextTokens) const
 {
-    // The context the next message carries: the last reply's own prompt+completion tokens when the
-    // gateway reported them (exact), else a chars/4 estimate of the visible thread.
-    const QList<Message> visible = m_session->thread().visible();
-    qint64 tokens = -1;
-    for (auto it = visible.crbegin(); it != visible.crend(); ++it) {
-        if (it->role == MessageRole::Assistant && it->usage.promptTokens && it->usage.completionTokens) {
-            tokens = *it->usage.promptTokens + *it->usage.completionTokens;
-            break;
-        }
-    }
-    if (tokens < 0) {
-        qint64 chars = m_session->conversation().systemPrompt.size();
-        for (const Message& m : visible)
-            chars += m.content.size();
-        tokens = chars / 4;
-    }
-    if (contextTokens)
-        *contextTokens = tokens;
-    const auto it = m_models.constFind(currentModel());
-    if (it == m_models.constEnd() || !it->pricing.inputPerM)
-        return std::nullopt;
-    return double(tokens) * *it->pricing.inputPerM / 1e6;
+    return m_session->nextMessageEstimate(currentModel(), contextTokens);
 }
 
 void ChatPage::elideTitle()
@@ -642,8 +609,8 @@ void ChatPage::updateHeader()
     m_title->setAccessibleDescription(m_fullTitle);
     elideTitle();
     const QString model = currentModel();
-    const auto info = m_models.constFind(model);
-    const QString modelName = info != m_models.constEnd() && !info->name.isEmpty() ? info->name : model;
+    const auto info = catalogModel(model);
+    const QString modelName = info && !info->name.isEmpty() ? info->name : model;
     m_modelButton->setText(modelName);
     m_modelButton->setAccessibleDescription(tr("Model in use: %1").arg(model));
     m_composer->setModelName(modelName);
@@ -652,9 +619,9 @@ void ChatPage::updateHeader()
     const auto estimate = nextMessageEstimate(&tokens);
     QString text = tr("Total %1").arg(money(totalCost()));
     if (estimate && tokens > 0)
-        text += tr(" · next ≈ %1 (%2 tokens)").arg(money(*estimate), compactTokens(tokens));
+        text += tr(" · next ≈ %1 (%2 tokens)").arg(money(*estimate), contextTokens(tokens));
     else if (c.id != 0)
-        text += tr(" · context %1 tokens").arg(compactTokens(tokens));
+        text += tr(" · context %1 tokens").arg(contextTokens(tokens));
     m_cost->setText(text);
     m_cost->setToolTip(tr("Sum of the stored reply costs of this conversation, and what sending the current "
                           "context again would cost at %1's input price.")
@@ -666,46 +633,15 @@ void ChatPage::updateHeader()
 
 bool ChatPage::exportConversation(const QString& path, ExportFormat format, QString* error)
 {
-    const qint64 id = m_session->conversationId();
-    if (id == 0) {
-        if (error)
-            *error = tr("There is nothing to export yet.");
-        return false;
-    }
-    ConversationStore* store = m_context->conversations();
-    const auto c = store->conversation(id);
-    if (!c) {
-        if (error)
-            *error = tr("The conversation is gone.");
-        return false;
-    }
-    const QList<Message> messages = store->messages(id);
-    const QByteArray data = format == ExportFormat::Markdown
-                                ? ConversationExporter::toMarkdown(*c, messages).toUtf8()
-                                : ConversationExporter::toJson(*c, messages);
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size() || !f.commit()) {
-        if (error)
-            *error = tr("Could not write %1: %2").arg(path, f.errorString());
-        return false;
-    }
-    return true;
+    return ConversationExporter::exportToFile(*m_context->conversations(), m_session->conversationId(), path,
+                                              format, error);
 }
 
 bool ChatPage::importConversation(const QString& path, QString* error)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = tr("Could not read %1: %2").arg(path, f.errorString());
-        return false;
-    }
-    const auto imported = ConversationExporter::fromJson(f.readAll(), error);
-    if (!imported)
-        return false;
     qint64 newId = 0;
-    if (!ConversationExporter::importInto(*m_context->database(), *m_context->conversations(), m_workspaceId,
-                                          *imported, &newId, error))
+    if (!ConversationExporter::importFile(*m_context->database(), *m_context->conversations(), m_workspaceId,
+                                          path, &newId, error))
         return false;
     m_sidebar->reload();
     openConversation(newId);
@@ -718,13 +654,10 @@ void ChatPage::exportViaDialog(ExportFormat format)
         emit statusMessage(tr("There is nothing to export yet."), 4000);
         return;
     }
-    QString base = m_session->conversation().title.simplified();
-    base.replace(QRegularExpression(u"[^\\w\\- ]+"_s), QString());
-    if (base.isEmpty())
-        base = u"conversation"_s;
     const bool md = format == ExportFormat::Markdown;
     const QString path = QFileDialog::getSaveFileName(
-        this, md ? tr("Export as Markdown") : tr("Export as JSON"), base + (md ? u".md"_s : u".json"_s),
+        this, md ? tr("Export as Markdown") : tr("Export as JSON"),
+        ConversationExporter::suggestedFileName(m_session->conversation().title, format),
         md ? tr("Markdown (*.md)") : tr("JSON (*.json)"));
     if (path.isEmpty())
         return;
@@ -744,19 +677,7 @@ void ChatPage::showNotice(const QString& text, bool offerSave)
 
 bool ChatPage::saveUnsavedReplyTo(const QString& path, QString* error)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), f.errorString());
-        return false;
-    }
-    f.write(m_unsavedReplyText.toUtf8());
-    if (!f.commit()) {
-        if (error)
-            *error = tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), f.errorString());
-        return false;
-    }
-    return true;
+    return ConversationExporter::writeText(path, m_unsavedReplyText, error);
 }
 
 void ChatPage::saveUnsavedReplyAs()

@@ -2,9 +2,12 @@
 // Owns one ChatSession bound to the current workspace's ApiClient, id and default model; follows
 // workspace switches (the sidebar re-filters, the latest conversation of that workspace opens).
 // The header shows the title, the conversation's running cost and an estimate of the next
-// message's cost, and opens the model picker, conversation settings, routing and export.
+// message's cost, and opens the model picker, conversation settings, routing and export. The rules
+// live in core: the figures come from ChatSession, the file work and its error texts from
+// ConversationExporter; this page only asks and shows.
 #pragma once
 
+#include "core/chat/ConversationExporter.h"
 #include "core/domain/ModelInfo.h"
 #include "core/domain/Workspace.h"
 
@@ -23,10 +26,12 @@ class QToolButton;
 namespace anyrouter {
 
 class AppContext;
+class CatalogRepository;
 class ChatSession;
 class Composer;
 class ConversationSidebar;
 class TranscriptView;
+class WorkspaceSession;
 struct Conversation;
 struct Message;
 
@@ -34,11 +39,7 @@ class ChatPage : public QWidget
 {
     Q_OBJECT
 public:
-    enum class ExportFormat
-    {
-        Markdown,
-        Json
-    };
+    using ExportFormat = ConversationExporter::FileFormat;
 
     explicit ChatPage(AppContext* context, QWidget* parent = nullptr);
     ~ChatPage() override;
@@ -63,7 +64,6 @@ public:
     // Cost figures the header shows (for tests): total of stored reply costs, and the estimate.
     double totalCost() const;
     std::optional<double> nextMessageEstimate(qint64* contextTokens = nullptr) const;
-    void setCatalog(const QList<ModelInfo>& models); // pricing for estimates (also fed by fetches)
 
     ChatSession* session() const { return m_session; }
     ConversationSidebar* sidebar() const { return m_sidebar; }
@@ -95,7 +95,9 @@ protected:
 private:
     void elideTitle();
     void onWorkspaceChanged(const Workspace& ws);
-    void fetchCatalog();
+    void bindCatalog(WorkspaceSession* session);
+    // The model's catalog entry (name, prices) from the workspace session's catalog, if listed.
+    std::optional<ModelInfo> catalogModel(const QString& id) const;
     void send(const QString& text);
     void submitEdit(qint64 messageId, const QString& text);
     void onReplyFinished(const Message& reply);
@@ -127,13 +129,12 @@ private:
     QPointer<QFileDialog> m_saveReplyDialog;
     QString m_unsavedReplyText; // the full text of the last reply the database could not keep
     QString m_fullTitle;
-    QHash<QString, ModelInfo> m_models;
-    QHash<qint64, QString> m_drafts; // conversation id -> unsent text (0 = the new chat)
+    CatalogRepository* m_catalog = nullptr; // the current workspace session's
+    QHash<qint64, QString> m_drafts;        // conversation id -> unsent text (0 = the new chat)
     qint64 m_draftOwner = 0;
     QString m_modelOverride; // picked in this session: the default for new chats
     QString m_workspaceId;
     bool m_reloadAfterReply = false;
-    quint64 m_catalogGeneration = 0;
 };
 
 } // namespace anyrouter

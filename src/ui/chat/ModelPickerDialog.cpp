@@ -1,10 +1,9 @@
-// ModelPickerDialog: catalog table, filter, fetch states.
+// ModelPickerDialog: catalog table, filter, the catalog's loading and error states.
 #include "ui/chat/ModelPickerDialog.h"
 
 #include "ui/common/Format.h"
 
-#include "core/api/ApiError.h"
-#include "core/api/CatalogService.h"
+#include "core/catalog/CatalogRepository.h"
 
 #include <QCoreApplication>
 #include <QDialogButtonBox>
@@ -71,8 +70,8 @@ QStandardItem* priceItem(const std::optional<double>& perM)
 
 } // namespace
 
-ModelPickerDialog::ModelPickerDialog(CatalogService* catalog, const QString& currentModelId,
-                                     const QList<ModelInfo>& preloaded, QWidget* parent)
+ModelPickerDialog::ModelPickerDialog(CatalogRepository* catalog, const QString& currentModelId,
+                                     QWidget* parent)
     : QDialog(parent), m_catalog(catalog), m_currentId(currentModelId)
 {
     setWindowTitle(tr("Choose a model"));
@@ -125,30 +124,39 @@ ModelPickerDialog::ModelPickerDialog(CatalogService* catalog, const QString& cur
     connect(m_table, &QTableView::doubleClicked, buttons, &QDialogButtonBox::accepted);
     connect(m_filter, &QLineEdit::textChanged, this, &ModelPickerDialog::applyFilter);
 
-    if (!preloaded.isEmpty())
-        setModels(preloaded);
-    else
-        fetch();
+    if (m_catalog) {
+        connect(m_catalog, &CatalogRepository::entriesChanged, this, &ModelPickerDialog::showCatalog);
+        connect(m_catalog, &CatalogRepository::statusChanged, this, [this] {
+            if (m_source->rowCount() == 0)
+                showCatalog(); // still nothing to list: the state line follows the catalog's
+        });
+    }
+    showCatalog();
 }
 
-void ModelPickerDialog::fetch()
+void ModelPickerDialog::showCatalog()
 {
     if (!m_catalog) {
+        m_loading = false;
         m_state->setText(tr("No workspace is selected."));
         return;
     }
-    m_loading = true;
-    m_state->setText(tr("Loading the catalog…"));
-    m_catalog->fetchModels(this, [this](const Result<QList<ModelInfo>>& r) {
+    if (!m_catalog->entries().isEmpty()) {
         m_loading = false;
-        if (!r.ok()) {
-            m_state->setText(r.unsupported ? tr("This gateway does not list its models.")
-                                           : tr("Could not load the catalog: %1").arg(r.error.userMessage()));
-            return;
-        }
-        setModels(r.value);
-        emit modelsLoaded(r.value);
-    });
+        QList<ModelInfo> models;
+        models.reserve(m_catalog->entries().size());
+        for (const CatalogEntry& e : m_catalog->entries())
+            models.append(e.model);
+        setModels(models);
+        return;
+    }
+    m_loading = m_catalog->isLoading() || m_catalog->isRefreshing();
+    if (m_loading)
+        m_state->setText(tr("Loading the catalog…"));
+    else if (m_catalog->lastRefreshFailed())
+        m_state->setText(tr("Could not load the catalog: %1").arg(m_catalog->statusText()));
+    else
+        setModels({});
 }
 
 void ModelPickerDialog::setModels(const QList<ModelInfo>& models)

@@ -1,10 +1,13 @@
 // ModelPickerDialog: the workspace's catalog as a searchable table (name, provider, price per 1M
-// input/output tokens, context). Type to filter by name, id or provider; Enter picks.
+// input/output tokens, context). Type to filter by name, id or provider; Enter picks. It shows the
+// workspace session's CatalogRepository (the same list as the Models page): opening it fetches
+// nothing; while the catalog is still loading it says so and fills in when the list arrives.
 #pragma once
 
 #include "core/domain/ModelInfo.h"
 
 #include <QDialog>
+#include <QPointer>
 
 class QLabel;
 class QLineEdit;
@@ -14,15 +17,14 @@ class QTableView;
 
 namespace anyrouter {
 
-class CatalogService;
+class CatalogRepository;
 
 class ModelPickerDialog : public QDialog
 {
     Q_OBJECT
 public:
-    // With `preloaded` empty the catalog is fetched (loading and error states are shown).
-    ModelPickerDialog(CatalogService* catalog, const QString& currentModelId,
-                      const QList<ModelInfo>& preloaded = {}, QWidget* parent = nullptr);
+    // `catalog` may be nullptr (no workspace selected).
+    ModelPickerDialog(CatalogRepository* catalog, const QString& currentModelId, QWidget* parent = nullptr);
 
     void setModels(const QList<ModelInfo>& models);
     QString selectedModelId() const;
@@ -34,17 +36,16 @@ public:
     QLabel* stateLabel() const { return m_state; }
 
 signals:
-    void modelsLoaded(const QList<anyrouter::ModelInfo>& models); // so the page can cache them
     void modelPicked(const QString& modelId);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    void fetch();
+    void showCatalog();
     void applyFilter(const QString& text);
 
-    CatalogService* m_catalog;
+    QPointer<CatalogRepository> m_catalog;
     QString m_currentId;
     QLineEdit* m_filter;
     QTableView* m_table;
