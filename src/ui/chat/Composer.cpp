@@ -1,6 +1,8 @@
 // Composer: keys, Send/Stop, edit mode, inline error.
 #include "ui/chat/Composer.h"
 
+#include "ui/common/Palette.h"
+
 #include <QAbstractTextDocumentLayout>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -31,7 +33,7 @@ Composer::Composer(QWidget* parent) : QWidget(parent)
     m_error->setAccessibleName(tr("Send error"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(u"QLabel { color: #b3261e; }"_s);
+    m_error->setStyleSheet(u"QLabel { %1 }"_s.arg(palette::textCss(palette::Role::Error)));
     m_error->hide();
     layout->addWidget(m_error);
 

@@ -3,6 +3,7 @@
 #include "ui/chat/MarkdownRenderer.h"
 
 #include "ui/chat/SafeTextDocument.h"
+#include "ui/common/Palette.h"
 
 #include <QFont>
 #include <QPalette>
@@ -112,14 +113,14 @@ void highlight(QTextDocument* doc, const QString& code, const Rules& rules, cons
 {
     if (rules.keywords.isEmpty())
         return;
-    const bool dark = pal.color(QPalette::Base).lightness() < 128;
+    using palette::Role;
     QTextCharFormat kw, str, com, num;
-    kw.setForeground(dark ? QColor(0xc6, 0x78, 0xdd) : QColor(0x8b, 0x1e, 0xa8));
+    kw.setForeground(palette::color(Role::CodeKeyword, pal));
     kw.setFontWeight(QFont::DemiBold);
-    str.setForeground(dark ? QColor(0x98, 0xc3, 0x79) : QColor(0x2a, 0x7d, 0x2a));
-    com.setForeground(dark ? QColor(0x8a, 0x93, 0x9e) : QColor(0x6a, 0x73, 0x7d));
+    str.setForeground(palette::color(Role::CodeString, pal));
+    com.setForeground(palette::color(Role::CodeComment, pal));
     com.setFontItalic(true);
-    num.setForeground(dark ? QColor(0xd1, 0x9a, 0x66) : QColor(0xb0, 0x50, 0x00));
+    num.setForeground(palette::color(Role::CodeNumber, pal));
     QTextCursor cur(doc);
     auto apply = [&](qsizetype from, qsizetype to, const QTextCharFormat& f) {
         cur.setPosition(int(from));
@@ -423,7 +424,8 @@ void MarkdownRenderer::renderProse(SafeTextDocument* doc, const QString& markdow
         tf.setBorderCollapse(true);
         tf.setBorder(1);
         tf.setBorderStyle(QTextFrameFormat::BorderStyle_Solid);
-        tf.setBorderBrush(QColor(128, 128, 128, 110));
+        const QColor rule = palette::color(palette::Role::Rule);
+        tf.setBorderBrush(rule);
         tf.setCellSpacing(0);
         tf.setCellPadding(5);
         tf.setTopMargin(6);
@@ -432,7 +434,9 @@ void MarkdownRenderer::renderProse(SafeTextDocument* doc, const QString& markdow
         for (int col = 0; col < table->columns(); ++col) {
             QTextTableCell cell = table->cellAt(0, col);
             QTextCharFormat cf = cell.format();
-            cf.setBackground(QColor(128, 128, 128, 40));
+            QColor shade = rule; // the header row: a lighter wash of the grid's colour
+            shade.setAlpha(40);
+            cf.setBackground(shade);
             cell.setFormat(cf);
         }
     }

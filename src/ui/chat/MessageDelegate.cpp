@@ -2,11 +2,11 @@
 // top-left, so a cached layout stays valid when rows above it change height.
 #include "ui/chat/MessageDelegate.h"
 
-#include "ui/common/Format.h"
-
-#include "core/chat/ChatSession.h"
+#include "ui/chat/MessageLayout.h"
 #include "ui/chat/ReplyLinkOpener.h"
 #include "ui/chat/TranscriptModel.h"
+#include "ui/common/Format.h"
+#include "ui/common/Palette.h"
 
 #include <QAbstractItemView>
 #include <QAbstractTextDocumentLayout>
@@ -29,12 +29,34 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kMarginX = 16;
-constexpr int kMarginY = 10;
-constexpr int kGap = 6;
-constexpr int kCodeHeaderPad = 4;
-constexpr int kMaxViewRowHeight = 32767; // QListViewItem's short height
+namespace ml = MessageLayout;
+constexpr int kMarginX = ml::MarginX;
+constexpr int kGap = ml::Gap;
 constexpr char kEditorRectProperty[] = "anyrouterEditorRect";
+
+// The row's message and figures, read from the model's roles (any model offering them will do).
+Message messageOf(const QModelIndex& index)
+{
+    return index.data(TranscriptModel::MessageObjectRole).value<Message>();
+}
+qint64 idOf(const QModelIndex& index)
+{
+    return index.data(TranscriptModel::MessageIdRole).toLongLong();
+}
+quint64 revisionOf(const QModelIndex& index)
+{
+    return index.data(TranscriptModel::RevisionRole).toULongLong();
+}
+bool streamingOf(const QModelIndex& index)
+{
+    return index.data(TranscriptModel::IsStreamingRole).toBool();
+}
+
+ml::FontFigures figures(const QFont& font)
+{
+    const QFontMetrics fm(font);
+    return {fm.height(), fm.lineSpacing(), fm.averageCharWidth()};
+}
 
 QFont monoFont(const QFont& base)
 {
@@ -130,10 +152,11 @@ void MessageDelegate::setHighlight(qint64 messageId, const QString& text)
     m_view->viewport()->update();
 }
 
-void MessageDelegate::touch(qint64 id, std::shared_ptr<Layout> layout) const
+void MessageDelegate::touch(qint64 id, const QModelIndex& index, std::shared_ptr<Layout> layout) const
 {
     Entry& e = m_cache[id];
     e.layout = std::move(layout);
+    e.index = index;
     e.lastUse = ++m_tick;
     if (m_cache.size() <= CacheCapacity)
         return;
@@ -150,36 +173,27 @@ void MessageDelegate::touch(qint64 id, std::shared_ptr<Layout> layout) const
 
 int MessageDelegate::estimateHeight(const Message& m, int width) const
 {
-    const QFontMetrics fm(m_view->font());
-    const int textW = qMax(40, width - 2 * kMarginX);
-    const int charsPerLine = qMax(10, textW / qMax(1, fm.averageCharWidth()));
-    const qsizetype newlines = m.content.count(u'\n');
-    const qsizetype lines = newlines + m.content.size() / charsPerLine + 1;
-    int h = 2 * kMarginY + fm.height() + kGap + int(lines) * fm.lineSpacing();
-    if (m.role == MessageRole::Assistant)
-        h += 2 * (fm.height() + kGap);
-    return h;
+    return ml::estimateRowHeight(m.content, m.role == MessageRole::Assistant, width, figures(m_view->font()));
 }
 
-std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const TranscriptModel* model, int row,
-                                                                      int width,
+std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const QModelIndex& index,
+                                                                      const Message& m, int width,
                                                                       std::shared_ptr<Layout> previous) const
 {
-    const Message& m = *model->messageAt(row);
     ++m_totalLayouts;
     if (previous)
         ++m_relayouts[m.id];
     auto L = std::make_shared<Layout>();
     L->id = m.id;
-    L->revision = model->revisionAt(row);
+    L->revision = revisionOf(index);
     L->width = width;
-    L->streaming = model->isStreamingRow(row);
+    L->streaming = streamingOf(index);
     const QFont base = m_view->font();
     const QFont small = smallFont(base);
     const QFontMetrics fm(base);
     const QFontMetrics sfm(small);
-    const int textW = qMax(40, width - 2 * kMarginX);
-    int y = kMarginY;
+    const int textW = ml::textWidth(width);
+    int y = ml::MarginY;
 
     // Header: who, and for replies the model (or that it is still arriving).
     L->who = m.role == MessageRole::User ? tr("You") : tr("Assistant");
@@ -216,7 +230,7 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
     // Content parts. A reply that only grew (streaming) is re-split from its last segment; parts of
     // unchanged segments keep their documents and heights. New parts get an estimated height and no
     // document: paint renders what it shows, the idle job measures the rest.
-    const quint64 generation = model->contentGenerationAt(row);
+    const quint64 generation = index.data(TranscriptModel::ContentGenerationRole).toULongLong();
     std::vector<Part> old;
     QList<MarkdownSegment> oldSegments;
     if (previous) { // at another width too: re-wrapping a parsed document is cheaper than re-parsing
@@ -271,10 +285,10 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
         const bool stopped = m.errorCategory == u"cancelled"_s;
         L->badge = L->isError ? tr("Error") : stopped ? tr("Stopped") : tr("Interrupted");
         L->statusText = stopped ? QString() : m.errorText;
-        const int badgeW = sfm.horizontalAdvance(L->badge) + 14;
         const QRect textBox =
-            sfm.boundingRect(QRect(0, 0, textW - badgeW - 8, 10000), Qt::TextWordWrap, L->statusText);
-        L->statusRect = QRect(kMarginX, y, textW, qMax(sfm.height() + 4, textBox.height() + 4));
+            sfm.boundingRect(QRect(0, 0, ml::statusTextWidth(textW, sfm.horizontalAdvance(L->badge)), 10000),
+                             Qt::TextWordWrap, L->statusText);
+        L->statusRect = QRect(kMarginX, y, textW, ml::statusRowHeight(sfm.height(), textBox.height()));
         y += L->statusRect.height() + kGap;
     }
 
@@ -290,22 +304,22 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
 
     // Action row.
     std::vector<Action> bar;
-    const ChatSession* session = model->session();
-    if (session && m.id != 0) {
-        const auto v = session->thread().versionOf(m.id);
-        if (v.count > 1) {
+    if (m.id != 0) {
+        const int count = index.data(TranscriptModel::VersionCountRole).toInt();
+        if (count > 1) {
+            const int at = index.data(TranscriptModel::VersionIndexRole).toInt();
             Action prev;
             prev.kind = ActionKind::PreviousVersion;
             prev.label = u"‹"_s;
-            prev.target = v.previousId;
+            prev.target = index.data(TranscriptModel::PreviousVersionIdRole).toLongLong();
             Action label;
             label.kind = ActionKind::CopyMessage; // placeholder kind for the "2/3" text; not clickable
-            label.label = u"%1/%2"_s.arg(v.index).arg(v.count);
+            label.label = u"%1/%2"_s.arg(at).arg(count);
             label.part = -2;
             Action next;
             next.kind = ActionKind::NextVersion;
             next.label = u"›"_s;
-            next.target = v.nextId;
+            next.target = index.data(TranscriptModel::NextVersionIdRole).toLongLong();
             bar.push_back(prev);
             bar.push_back(label);
             bar.push_back(next);
@@ -318,7 +332,7 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
             edit.label = tr("Edit");
             bar.push_back(edit);
         }
-        const bool isLeaf = session && session->thread().leafId() == m.id;
+        const bool isLeaf = index.data(TranscriptModel::IsLeafRole).toBool();
         if (m.role == MessageRole::Assistant && isLeaf &&
             (m.status == MessageStatus::Error || m.status == MessageStatus::Incomplete)) {
             Action retry;
@@ -341,40 +355,30 @@ std::shared_ptr<MessageDelegate::Layout> MessageDelegate::buildLayout(const Tran
         }
     }
     if (!bar.empty()) {
-        int x = kMarginX;
-        const int h = sfm.height() + 6;
-        for (Action& a : bar) {
-            const int w = sfm.horizontalAdvance(a.label) + (a.part == -2 ? 6 : 16);
-            a.rect = QRect(x, y, w, h);
-            x += w + 4;
-            L->actions.push_back(a); // part == -2 (the "2/3" text) is drawn but not hit-tested
+        QList<int> widths;
+        QList<bool> isText;
+        for (const Action& a : bar) {
+            widths.append(sfm.horizontalAdvance(a.label));
+            isText.append(a.part == -2);
+        }
+        const int h = ml::actionBarHeight(sfm.height());
+        const QList<QRect> rects = ml::actionBar(widths, isText, y, h);
+        for (size_t i = 0; i < bar.size(); ++i) {
+            bar[i].rect = rects.at(qsizetype(i));
+            L->actions.push_back(bar[i]); // part == -2 (the "2/3" text) is drawn but not hit-tested
         }
         y += h + kGap;
     }
-    L->height = y - kGap + kMarginY;
+    L->height = ml::rowHeight(y);
     return L;
 }
 
 int MessageDelegate::estimatePart(const MarkdownSegment& s, int textW) const
 {
-    // Cheap and roughly right: wrapped lines at the average character width. Wrong estimates only
-    // cost a height correction when the part is measured.
     const bool code = s.kind == MarkdownSegment::Kind::Code;
-    const QFontMetrics fm(code ? monoFont(m_view->font()) : m_view->font());
-    const int charsPerLine = qMax(10, (textW - (code ? 16 : 0)) / qMax(1, fm.averageCharWidth()));
-    qsizetype lines = 0;
-    qsizetype from = 0;
-    while (from <= s.text.size()) {
-        qsizetype nl = s.text.indexOf(u'\n', from);
-        if (nl < 0)
-            nl = s.text.size();
-        lines += 1 + (nl - from) / charsPerLine;
-        from = nl + 1;
-    }
-    if (code)
-        return int(lines) * fm.lineSpacing() + 16;
     const bool table = !s.tableHeader.isEmpty() || s.text.contains(u"|-"_s) || s.text.contains(u"|:-"_s);
-    return int(lines) * (fm.lineSpacing() + (table ? 11 : 2));
+    return ml::estimatePartHeight(s.text, code, table, textW,
+                                  figures(code ? monoFont(m_view->font()) : m_view->font()));
 }
 
 void MessageDelegate::renderPart(Layout& L, int i) const
@@ -412,30 +416,30 @@ void MessageDelegate::reflow(Layout& L) const
 {
     const QFontMetrics fm(m_view->font());
     const QFontMetrics sfm(smallFont(m_view->font()));
-    const int headerH = sfm.height() + 2 * kCodeHeaderPad;
-    const int textTop = L.textRect.top();
+    const int headerH = ml::codeHeaderHeight(sfm.height());
     const int textW = L.textWidth;
-    int y = textTop;
+    QList<ml::PartInput> inputs;
+    inputs.reserve(qsizetype(L.parts.size()));
     L.pending = 0;
-    for (size_t i = 0; i < L.parts.size(); ++i) {
-        Part& p = L.parts[i];
-        if (i > 0)
-            y += p.segment.continued ? 0 : kGap;
-        const bool header = p.segment.kind == MarkdownSegment::Kind::Code && !p.segment.continued;
-        p.rect = QRect(kMarginX, y, textW, (header ? headerH : 0) + p.docHeight);
-        p.docPos = QPoint(kMarginX, y + (header ? headerH : 0));
-        y += p.rect.height();
+    for (const Part& p : L.parts) {
+        inputs.append({p.segment.continued,
+                       p.segment.kind == MarkdownSegment::Kind::Code && !p.segment.continued, p.docHeight});
         if (p.measuredWidth != textW)
             ++L.pending;
     }
-    const int textH = L.parts.empty() ? (L.streaming ? fm.lineSpacing() : 0) : y - textTop;
+    QList<ml::PartPlacement> placed;
+    const int partsH = ml::placeParts(inputs, L.textRect.top(), textW, headerH, &placed);
+    for (size_t i = 0; i < L.parts.size(); ++i) {
+        L.parts[i].rect = placed.at(qsizetype(i)).rect;
+        L.parts[i].docPos = placed.at(qsizetype(i)).docPos;
+    }
+    const int textH = ml::textAreaHeight(partsH, !L.parts.empty(), L.streaming, fm.lineSpacing());
     const int delta = textH - L.textRect.height();
     L.textRect.setHeight(textH);
     for (Action& a : L.actions) {
         if (a.kind == ActionKind::CopyCode) {
-            const Part& p = L.parts[size_t(a.part)];
-            const int cw = sfm.horizontalAdvance(a.label) + 16;
-            a.rect = QRect(kMarginX + textW - cw - 4, p.rect.top() + 2, cw, headerH - 4);
+            a.rect = ml::codeCopyButton(L.parts[size_t(a.part)].rect, textW, sfm.horizontalAdvance(a.label),
+                                        headerH);
         } else if (a.kind != ActionKind::ToggleReasoning) {
             a.rect.translate(0, delta);
         }
@@ -492,7 +496,7 @@ void MessageDelegate::trimDocuments(Layout& L, const QRect& visible) const
         docs += p.doc ? 1 : 0;
     if (docs <= MaxDocsPerRow)
         return;
-    const QRect keep = visible.adjusted(0, -visible.height() - 200, 0, visible.height() + 200);
+    const QRect keep = ml::keepRegion(visible, 200);
     for (Part& p : L.parts) {
         if (docs <= MaxDocsPerRow / 2)
             break;
@@ -521,24 +525,23 @@ void MessageDelegate::scheduleRefine() const
 // RefineBudgetMs per event-loop turn, so heights converge without a long stall.
 void MessageDelegate::refineStep()
 {
-    const auto* model = qobject_cast<const TranscriptModel*>(m_view->model());
-    if (!model)
-        return;
     QElapsedTimer clock;
     clock.start();
     const int width = viewportWidth();
     bool more = false;
     bool changed = false;
-    const QList<qint64> ids = m_cache.keys();
-    for (qint64 id : ids) {
+    QList<QPersistentModelIndex> rows;
+    rows.reserve(m_cache.size());
+    for (const Entry& e : std::as_const(m_cache))
+        rows.append(e.index);
+    for (const QPersistentModelIndex& row : std::as_const(rows)) {
         if (clock.elapsed() >= RefineBudgetMs) {
             more = true;
             break;
         }
-        const int row = model->rowForMessage(id);
-        if (row < 0)
-            continue;
-        const QModelIndex index = model->index(row);
+        if (!row.isValid() || row.model() != m_view->model())
+            continue; // the row is gone (another conversation, a removed version)
+        const QModelIndex index = row;
         // A row laid out at another width (the viewport was resized, a scroll bar appeared): lay it
         // out again now, keeping its documents, and measure it below.
         Layout* current = mutableLayout(index);
@@ -578,7 +581,7 @@ void MessageDelegate::refineStep()
             order.push_back(i);
         int above = 0;
         bool touched = false;
-        const QRect keep = visible.adjusted(0, -visible.height(), 0, visible.height());
+        const QRect keep = ml::keepRegion(visible, 0);
         for (int i : order) {
             Part& p = L.parts[size_t(i)];
             if (p.measuredWidth == L.textWidth)
@@ -622,24 +625,22 @@ const MessageDelegate::Layout* MessageDelegate::layoutFor(const QModelIndex& ind
 
 MessageDelegate::Layout* MessageDelegate::mutableLayout(const QModelIndex& index) const
 {
-    const auto* model = qobject_cast<const TranscriptModel*>(index.model());
-    if (!model)
+    if (!index.isValid() || !index.data(TranscriptModel::MessageIdRole).isValid())
         return nullptr;
-    const Message* m = model->messageAt(index.row());
-    if (!m)
-        return nullptr;
+    const qint64 id = idOf(index);
     const int width = viewportWidth();
-    const quint64 rev = model->revisionAt(index.row());
-    auto it = m_cache.find(m->id);
+    const quint64 rev = revisionOf(index);
+    auto it = m_cache.find(id);
     if (it != m_cache.end() && it->layout->revision == rev && it->layout->width == width &&
-        it->layout->streaming == model->isStreamingRow(index.row())) {
+        it->layout->streaming == streamingOf(index)) {
         it->lastUse = ++m_tick;
+        it->index = index;
         return it->layout.get();
     }
     std::shared_ptr<Layout> previous = it != m_cache.end() ? it->layout : nullptr;
-    auto L = buildLayout(model, index.row(), width, previous);
+    auto L = buildLayout(index, messageOf(index), width, previous);
     Layout* raw = L.get();
-    touch(m->id, std::move(L));
+    touch(id, index, std::move(L));
     if (raw->pending > 0)
         scheduleRefine();
     return raw;
@@ -647,22 +648,24 @@ MessageDelegate::Layout* MessageDelegate::mutableLayout(const QModelIndex& index
 
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem&, const QModelIndex& index) const
 {
-    const auto* model = qobject_cast<const TranscriptModel*>(index.model());
-    const Message* m = model ? model->messageAt(index.row()) : nullptr;
-    if (!m)
+    if (!index.isValid())
         return {};
+    const QVariant idValue = index.data(TranscriptModel::MessageIdRole);
+    if (!idValue.isValid())
+        return {};
+    const qint64 id = idValue.toLongLong();
     const int width = viewportWidth();
     // Never lays out here: the view asks for every row on each layout pass. A painted row's exact
     // height is cached; a changed row keeps its last height until it is painted again.
-    const auto it = m_cache.constFind(m->id);
+    const auto it = m_cache.constFind(id);
     if (it != m_cache.cend() && it->layout->width == width)
         return QSize(width, it->layout->height);
-    Estimate& e = m_estimates[m->id];
-    const quint64 rev = model->revisionAt(index.row());
+    Estimate& e = m_estimates[id];
+    const quint64 rev = revisionOf(index);
     if (e.revision != rev || e.width != width) {
         e.revision = rev;
         e.width = width;
-        e.height = estimateHeight(*m, width);
+        e.height = estimateHeight(messageOf(index), width);
     }
     return QSize(width, e.height);
 }
@@ -673,8 +676,8 @@ void MessageDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
     Layout* L = mutableLayout(index);
     if (!L)
         return;
-    const auto* model = static_cast<const TranscriptModel*>(index.model());
-    const Message& m = *model->messageAt(index.row());
+    const qint64 messageId = L->id;
+    const bool isUser = messageOf(index).role == MessageRole::User;
     // Only the parts on screen are rendered here (each is bounded by the splitter's caps); the idle
     // job measures the others.
     const QRect viewportInRow(-option.rect.topLeft(), m_view->viewport()->size());
@@ -684,7 +687,7 @@ void MessageDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
         scheduleRefine();
     // QListView keeps item heights in a short: a row taller than 32767 px gets a clamped rect (its
     // top and the scroll range stay right). Compare with the clamped height, or this repaints forever.
-    if (qMin(L->height, kMaxViewRowHeight) != option.rect.height())
+    if (ml::clampedRowHeight(L->height) != option.rect.height())
         QMetaObject::invokeMethod(const_cast<MessageDelegate*>(this), &MessageDelegate::rowHeightChanged,
                                   Qt::QueuedConnection);
 
@@ -697,7 +700,7 @@ void MessageDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
     const QColor accent = pal.color(QPalette::Highlight);
     const QRect r(option.rect.topLeft(), QSize(option.rect.width(), L->height)); // unclamped
     painter->fillRect(r, base);
-    if (m.role == MessageRole::User)
+    if (isUser)
         painter->fillRect(r.adjusted(0, 1, 0, -1), mix(base, accent, 0.07));
     if (option.state & QStyle::State_HasFocus || option.state & QStyle::State_Selected) {
         painter->setPen(QPen(accent, 2));
@@ -771,9 +774,9 @@ void MessageDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
         QAbstractTextDocumentLayout::PaintContext ctx;
         ctx.palette = pal;
         ctx.clip = QRectF(visibleInRow.translated(-p.docPos));
-        if (m.id == m_highlightId && !m_highlightText.isEmpty()) {
+        if (messageId == m_highlightId && !m_highlightText.isEmpty()) {
             QTextCharFormat hl;
-            hl.setBackground(QColor(255, 214, 0, 150));
+            hl.setBackground(palette::color(palette::Role::SearchHit, pal));
             for (QTextCursor c = p.doc->find(m_highlightText); !c.isNull();
                  c = p.doc->find(m_highlightText, c)) {
                 QAbstractTextDocumentLayout::Selection s;
@@ -796,8 +799,9 @@ void MessageDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
     if (!L->badge.isEmpty()) {
         painter->setFont(small);
         const QFontMetrics sfm(small);
-        const QColor badgeColor = L->isError ? QColor(0xc6, 0x28, 0x28) : QColor(0xb2, 0x6a, 0x00);
-        const int badgeW = sfm.horizontalAdvance(L->badge) + 14;
+        const QColor badgeColor =
+            palette::color(L->isError ? palette::Role::Error : palette::Role::Warning, pal);
+        const int badgeW = ml::badgeWidth(sfm.horizontalAdvance(L->badge));
         const QRect badge(L->statusRect.left(), L->statusRect.top(), badgeW, sfm.height() + 4);
         QPainterPath pill;
         pill.addRoundedRect(QRectF(badge), 4, 4);
@@ -805,8 +809,8 @@ void MessageDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
         painter->setPen(badgeColor);
         painter->drawText(badge, Qt::AlignCenter, L->badge);
         painter->setPen(L->isError ? badgeColor : dim);
-        painter->drawText(L->statusRect.adjusted(badgeW + 8, 2, 0, 0), Qt::TextWordWrap | Qt::AlignLeft,
-                          L->statusText);
+        painter->drawText(L->statusRect.adjusted(badgeW + ml::BadgeTextSpacing, 2, 0, 0),
+                          Qt::TextWordWrap | Qt::AlignLeft, L->statusText);
     }
     if (!L->stats.isEmpty()) {
         painter->setFont(small);
@@ -847,8 +851,8 @@ bool MessageDelegate::editorEvent(QEvent* event, QAbstractItemModel*, const QSty
     const Layout* L = layoutFor(index);
     if (!L)
         return false;
-    const auto* model = static_cast<const TranscriptModel*>(index.model());
-    const Message* m = model->messageAt(index.row());
+    const Message message = messageOf(index);
+    const Message* m = &message;
     const QPoint pos = me->position().toPoint() - option.rect.topLeft();
     for (const Action& a : L->actions) {
         if (a.part == -2 || !a.rect.contains(pos))
@@ -964,14 +968,13 @@ QWidget* MessageDelegate::createEditor(QWidget* parent, const QStyleOptionViewIt
 void MessageDelegate::setEditorData(QWidget* editor, const QModelIndex& index) const
 {
     auto* browser = qobject_cast<QTextBrowser*>(editor);
-    const auto* model = qobject_cast<const TranscriptModel*>(index.model());
-    if (!browser || !model || !model->messageAt(index.row()))
+    if (!browser || !index.data(TranscriptModel::MessageObjectRole).isValid())
         return;
     auto* doc = qobject_cast<SafeTextDocument*>(browser->document());
     if (!doc)
         return; // never: createEditor() gave it one; a plain document would load what the reply names
     doc->setDefaultFont(m_view->font());
-    const QString& content = model->messageAt(index.row())->content;
+    const QString content = messageOf(index).content;
     const Layout* L = layoutFor(index);
     if (content.size() <= EditorWholeChars || !L || L->parts.empty()) {
         editor->setProperty(kEditorRectProperty, QVariant());

@@ -12,6 +12,7 @@
 #include "ui/chat/SafeTextDocument.h"
 
 #include <QHash>
+#include <QPersistentModelIndex>
 #include <QSet>
 #include <QStyledItemDelegate>
 #include <QTextDocument>
@@ -24,7 +25,6 @@ class QAbstractItemView;
 
 namespace anyrouter {
 
-class TranscriptModel;
 struct Message;
 
 class MessageDelegate : public QStyledItemDelegate
@@ -81,7 +81,7 @@ public:
         QString stats;
         std::vector<Action> actions;
         QRect textRect;         // union of the prose/code parts (clicks here start text selection)
-        quint64 generation = 0; // TranscriptModel::contentGenerationAt when laid out
+        quint64 generation = 0; // TranscriptModel::ContentGenerationRole when laid out
         qsizetype contentSize = 0;
         int textWidth = 0;
         int pending = 0; // parts whose height is still an estimate
@@ -147,6 +147,7 @@ private:
     struct Entry
     {
         std::shared_ptr<Layout> layout;
+        QPersistentModelIndex index; // the row, wherever inserts and removals move it
         quint64 lastUse = 0;
     };
     struct Estimate
@@ -157,10 +158,10 @@ private:
     };
     int textWidth() const;
     int viewportWidth() const;
-    std::shared_ptr<Layout> buildLayout(const TranscriptModel* model, int row, int width,
+    std::shared_ptr<Layout> buildLayout(const QModelIndex& index, const Message& m, int width,
                                         std::shared_ptr<Layout> previous) const;
     int estimateHeight(const Message& m, int width) const;
-    void touch(qint64 id, std::shared_ptr<Layout> layout) const;
+    void touch(qint64 id, const QModelIndex& index, std::shared_ptr<Layout> layout) const;
     Layout* mutableLayout(const QModelIndex& index) const;
     void renderPart(Layout& L, int i) const;
     void reflow(Layout& L) const;

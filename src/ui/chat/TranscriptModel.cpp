@@ -40,6 +40,7 @@ void TranscriptModel::setSession(ChatSession* session)
         return;
     m_connections << connect(session, &ChatSession::threadChanged, this, &TranscriptModel::syncFromThread);
     m_connections << connect(session, &ChatSession::replyDelta, this, &TranscriptModel::appendDelta);
+    m_connections << connect(session, &ChatSession::reasoningDelta, this, &TranscriptModel::appendReasoning);
     m_connections << connect(session, &ChatSession::replyFinished, this, &TranscriptModel::finishReply);
     m_connections << connect(session, &QObject::destroyed, this, [this] { setSession(nullptr); });
 }
@@ -86,6 +87,14 @@ QVariant TranscriptModel::data(const QModelIndex& index, int role) const
         return m_session ? m_session->thread().versionOf(m.id).index : 1;
     case VersionCountRole:
         return m_session ? m_session->thread().versionOf(m.id).count : 1;
+    case PreviousVersionIdRole:
+        return m_session ? m_session->thread().versionOf(m.id).previousId : 0;
+    case NextVersionIdRole:
+        return m_session ? m_session->thread().versionOf(m.id).nextId : 0;
+    case IsLeafRole:
+        return m_session && m.id != 0 && m_session->thread().leafId() == m.id;
+    case ContentGenerationRole:
+        return m_generations.at(index.row());
     case IsStreamingRole:
         return isStreamingRow(index.row());
     case RevisionRole:
@@ -103,6 +112,11 @@ QHash<int, QByteArray> TranscriptModel::roleNames() const
     names.insert(VersionIndexRole, "versionIndex");
     names.insert(VersionCountRole, "versionCount");
     names.insert(IsStreamingRole, "isStreaming");
+    names.insert(RevisionRole, "revision");
+    names.insert(PreviousVersionIdRole, "previousVersionId");
+    names.insert(NextVersionIdRole, "nextVersionId");
+    names.insert(IsLeafRole, "isLeaf");
+    names.insert(ContentGenerationRole, "contentGeneration");
     return names;
 }
 
@@ -145,15 +159,13 @@ void TranscriptModel::syncFromThread()
 {
     if (!m_session)
         return;
-    // ChatSession announces the reply row before it creates the stream; reasoning deltas come only
-    // from the stream, so follow it once it exists.
-    QMetaObject::invokeMethod(this, &TranscriptModel::hookStream, Qt::QueuedConnection);
     QList<Message> next = m_session->thread().visible();
     // The thread's copy of a streaming reply lags behind (it is only written on flush): keep ours.
     for (Message& m : next) {
         const int row = rowForMessage(m.id);
         if (row >= 0 && m.status == MessageStatus::Streaming &&
-            m_rows.at(row).content.size() > m.content.size())
+            (m_rows.at(row).content.size() > m.content.size() ||
+             m_rows.at(row).reasoning.size() > m.reasoning.size()))
             m = m_rows.at(row);
     }
     int prefix = 0;
@@ -206,22 +218,15 @@ void TranscriptModel::syncFromThread()
     }
 }
 
-void TranscriptModel::hookStream()
+void TranscriptModel::appendReasoning(qint64 messageId, const QString& delta)
 {
-    ChatStream* stream = m_session ? m_session->stream() : nullptr;
-    if (!stream || stream == m_hookedStream)
+    const int row = rowForMessage(messageId);
+    if (row < 0)
         return;
-    m_hookedStream = stream;
-    const qint64 replyId = m_session->currentReply().id;
-    connect(stream, &ChatStream::reasoningReceived, this, [this, replyId](const QString& delta) {
-        const int row = rowForMessage(replyId);
-        if (row < 0)
-            return;
-        m_rows[row].reasoning += delta;
-        m_pendingId = replyId;
-        if (!m_frame.isActive())
-            m_frame.start();
-    });
+    m_rows[row].reasoning += delta;
+    m_pendingId = messageId;
+    if (!m_frame.isActive())
+        m_frame.start();
 }
 
 void TranscriptModel::appendDelta(qint64 messageId, const QString& delta)

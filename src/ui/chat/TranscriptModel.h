@@ -26,7 +26,13 @@ public:
         VersionIndexRole,
         VersionCountRole,
         IsStreamingRole,
-        RevisionRole, // bumps whenever the row's message changes (layout cache key)
+        RevisionRole,          // bumps whenever the row's message changes (layout cache key)
+        PreviousVersionIdRole, // the sibling version before this one (0 = none)
+        NextVersionIdRole,     // the sibling version after this one (0 = none)
+        IsLeafRole,            // the last message of the visible thread (Retry is offered there)
+        // Changes only when the content is replaced by text that does not extend it (see
+        // contentGenerationAt): while it stays, the delegate re-splits the grown tail only.
+        ContentGenerationRole,
     };
 
     explicit TranscriptModel(QObject* parent = nullptr);
@@ -52,7 +58,7 @@ public:
 private:
     void syncFromThread();
     void appendDelta(qint64 messageId, const QString& delta);
-    void hookStream();
+    void appendReasoning(qint64 messageId, const QString& delta);
     void finishReply(const Message& message);
     void flushStreamingRow();
     void rebuildIndex();
@@ -67,7 +73,6 @@ private:
     QTimer m_frame;
     int m_streamUpdates = 0;
     QList<QMetaObject::Connection> m_connections;
-    QPointer<QObject> m_hookedStream; // the ChatStream whose reasoning deltas we follow
 };
 
 } // namespace anyrouter
