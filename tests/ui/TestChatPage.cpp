@@ -22,6 +22,7 @@
 #include "ui/chat/RoutingDialog.h"
 #include "ui/chat/TranscriptModel.h"
 #include "ui/chat/TranscriptView.h"
+#include "ui/common/Format.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -878,7 +879,7 @@ void TestChatPage::headerEstimatesTheNextMessage()
     const double inputPerM = *entry->model.pricing.inputPerM;
     QVERIFY(inputPerM > 0);
     page->setModel(id);
-    typeAndSend(page.get(), u"Estimate [[tokens=40]]"_s);
+    typeAndSend(page.get(), u"Estimate [[tokens=1240]]"_s);
     const Message reply = waitForReply(page.get());
     QCOMPARE(reply.status, MessageStatus::Complete);
     qint64 tokens = 0;
@@ -887,10 +888,14 @@ void TestChatPage::headerEstimatesTheNextMessage()
     if (reply.usage.promptTokens && reply.usage.completionTokens)
         QCOMPARE(tokens, *reply.usage.promptTokens + *reply.usage.completionTokens);
     else
-        QCOMPARE(tokens, qint64((u"Estimate [[tokens=40]]"_s.size() + reply.content.size()) / 4));
-    QVERIFY(tokens > 0);
+        QCOMPARE(tokens, qint64((u"Estimate [[tokens=1240]]"_s.size() + reply.content.size()) / 4));
+    QVERIFY(tokens > 1000);
     QCOMPARE(*estimate, double(tokens) * inputPerM / 1e6);
     QVERIFY(page->costLabel()->text().contains(u"next"_s));
+    // Token counts read as on every other page ("1.2K", not a chat-only "1.2k").
+    const QString label = page->costLabel()->text();
+    QVERIFY2(label.contains(u"(%1 tokens)"_s.arg(format::tokens(tokens))), qPrintable(label));
+    QVERIFY2(label.contains(u"K tokens)"_s), qPrintable(label));
     QCOMPARE(page->modelButton()->text(), entry->model.name);
 }
 
