@@ -2,6 +2,7 @@
 # Installs every Debian/Ubuntu package needed to build, run and test AnyRouter Desktop.
 # Used by the README's two commands and by CI. Re-running it is cheap when all is installed.
 #   --fuzz   also the clang toolchain and libFuzzer/sanitizer runtimes for the 'fuzz' preset
+#   --lint   also clang-format and clang-tidy (tools/check-format.sh, tools/run-clang-tidy.sh)
 set -eu
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -19,7 +20,8 @@ PACKAGES="
 for arg in "$@"; do
     case "$arg" in
         --fuzz) PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev llvm-14" ;;
-        *) echo "install-deps.sh: unknown option $arg (known: --fuzz)" >&2; exit 2 ;;
+        --lint) PACKAGES="$PACKAGES clang-format-14 clang-tidy-14 clang-format clang-tidy git" ;;
+        *) echo "install-deps.sh: unknown option $arg (known: --fuzz, --lint)" >&2; exit 2 ;;
     esac
 done
 missing=""

@@ -183,10 +183,10 @@ int main(int argc, char** argv)
             // Scroll from the bottom (where it opens) to the top and back, a page per step.
             resetProbe();
             QScrollBar* bar = view.verticalScrollBar();
-            for (int dir : {-1, 1}) {
+            for (int direction : {-1, 1}) {
                 for (int guard = 0; guard < 4000; ++guard) {
                     const int before = bar->value();
-                    bar->setValue(before + dir * bar->pageStep());
+                    bar->setValue(before + direction * bar->pageStep());
                     waitPaint(2000);
                     ++f.steps;
                     if (bar->value() == before)

@@ -1,8 +1,10 @@
 #include "ui/shell/MainWindow.h"
 
 #include "core/AppContext.h"
+#include "core/account/AccountStatus.h"
 #include "core/workspace/WorkspaceEditor.h"
 #include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
 #include "ui/account/AccountPage.h"
 #include "ui/catalog/ModelsPage.h"
 #include "ui/chat/ChatPage.h"
@@ -69,7 +71,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
         u"QListWidget { background: palette(window); } QListWidget::item { padding: 8px 6px; }"_s);
     m_pages = new QStackedWidget(central);
     m_chat = new ChatPage(m_context, m_pages);
-    m_overview = new WorkspaceOverviewPage(ws, m_pages);
+    m_overview = new WorkspaceOverviewPage(m_context, m_pages);
     m_pages->addWidget(m_chat);
     m_pages->addWidget(m_overview);
     m_models = new ModelsPage(m_context, m_pages);
@@ -86,8 +88,8 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     row->addWidget(m_pages, 1);
     setCentralWidget(central);
     // The pages know nothing of each other: the shell carries what one needs from another.
-    connect(m_nav, &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row == int(Page::Models))
+    connect(m_nav, &QListWidget::currentRowChanged, this, [this](int index) {
+        if (index == int(Page::Models))
             m_models->setCurrentConversation(m_chat->currentConversationId()); // its cost calculator
     });
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
@@ -107,7 +109,11 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     };
     connect(m_chat, &ChatPage::workspaceSettingsRequested, this, openWorkspaceSettings);
     connect(m_account, &AccountPage::workspaceSettingsRequested, this, openWorkspaceSettings);
-    connect(refresh, &QAction::triggered, m_overview, &WorkspaceOverviewPage::refresh);
+    connect(m_overview, &WorkspaceOverviewPage::workspaceSettingsRequested, this, openWorkspaceSettings);
+    connect(refresh, &QAction::triggered, this, [this] {
+        if (WorkspaceSession* session = m_context->session())
+            session->refresh(); // every figure of the workspace: catalog, credits, health, keys, usage
+    });
     connect(refresh, &QAction::triggered, this, [this] {
         if (currentPage() == Page::Models)
             m_models->refresh(); // F5 on the Models page also fetches the catalog again
@@ -196,11 +202,21 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_balanceLabel->hide();
     statusBar()->addPermanentWidget(m_balanceLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
-    connect(m_account, &AccountPage::lowBalanceChanged, this, [this](bool low, const QString& message) {
+    // The selected workspace's low-balance state: shown at once on a switch, then followed.
+    const auto showLowBalance = [this](bool low, const QString& message) {
         m_balanceLabel->setText(low ? message : QString());
         m_balanceLabel->setToolTip(low ? tr("Click to open the credits panel") : QString());
         m_balanceLabel->setVisible(low);
-    });
+    };
+    const auto observeBalance = [this, showLowBalance](WorkspaceSession* session) {
+        AccountStatus* account = session ? session->account() : nullptr;
+        const LowBalance state = account ? account->lowBalance() : LowBalance{};
+        showLowBalance(state.low, state.message);
+        if (account)
+            connect(account, &AccountStatus::lowBalanceChanged, this, showLowBalance);
+    };
+    connect(m_context, &AppContext::sessionChanged, this, observeBalance);
+    observeBalance(m_context->session());
     connect(m_overview, &WorkspaceOverviewPage::connectionStateChanged, this,
             [this](const QString& text, bool) { m_connectionLabel->setText(text); });
     connect(ws->client(), &ApiClient::rateLimitChanged, this, &MainWindow::showRateLimit);

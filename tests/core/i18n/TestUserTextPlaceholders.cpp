@@ -118,7 +118,7 @@ void TestUserTextPlaceholders::everyStatusEveryWait_data()
         R"({"message":"%n %1 literal from the server"})"_ba};
     const int waits[] = {kNoWait, 0, 1, 5, kMaxRetryAfterSeconds, INT_MAX};
     for (int s : statuses) {
-        for (qsizetype b = 0; b < std::size(bodies); ++b) {
+        for (qsizetype b = 0; b < qsizetype(std::size(bodies)); ++b) {
             for (int w : waits)
                 QTest::addRow("HTTP %d, body %d, wait %d", s, int(b), w) << s << bodies[b] << w;
         }
