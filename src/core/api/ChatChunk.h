@@ -45,7 +45,7 @@ bool decodeChatChunk(QByteArrayView data, ChatChunk& out, QString* errorMessage 
 
 namespace detail {
 // The two halves of decodeChatChunk, exposed for the agreement test and the benchmark.
-// Fast path: a hand-written scanner for the common chunk shape. Returns false when it met anything
+// Fast path: json::scan (JsonScanner.h) over the common chunk shape. Returns false when it met anything
 // it does not handle itself (including any malformed input); out is then unspecified.
 bool decodeChatChunkFast(QByteArrayView data, ChatChunk& out);
 // Reference path: QJsonDocument. Defines the semantics the fast path must reproduce.
