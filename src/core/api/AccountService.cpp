@@ -27,18 +27,11 @@ AccountService::AccountService(ApiClient* client, QObject* parent) : QObject(par
 
 std::optional<Credits> AccountService::parseCredits(const QJsonDocument& doc)
 {
-    QJsonObject o = doc.object();
+    const QJsonObject o = json::unwrap(doc.object());
     Credits c;
-    if (o.value(u"data"_s).isObject())
-        o = o.value(u"data"_s).toObject();
-    c.balance = json::optDouble(o, u"balance"_s);
-    if (!c.balance)
-        c.balance = json::optDouble(o, u"remaining"_s);
+    c.balance = json::optDouble(o, {u"balance", u"remaining"});
     c.totalCredits = json::optDouble(o, u"total_credits"_s);
-    for (const auto key : {u"total_usage", u"lifetime_usage", u"used", u"usage"}) {
-        if ((c.totalUsage = json::optDouble(o, key)))
-            break;
-    }
+    c.totalUsage = json::optDouble(o, {u"total_usage", u"lifetime_usage", u"used", u"usage"});
     if (!c.balance && c.totalCredits)
         c.balance = *c.totalCredits - c.totalUsage.value_or(0.0);
     if (!c.balance)
@@ -49,9 +42,7 @@ std::optional<Credits> AccountService::parseCredits(const QJsonDocument& doc)
 ApiKeyInfo AccountService::parseKey(const QJsonObject& o)
 {
     ApiKeyInfo k;
-    k.hash = json::str(o, u"hash"_s);
-    if (k.hash.isEmpty())
-        k.hash = json::str(o, u"id"_s);
+    k.hash = json::str(o, {u"hash", u"id"});
     k.name = json::str(o, u"name"_s);
     k.maskedKey = json::str(o, u"label"_s);
     if (k.maskedKey.isEmpty() || k.maskedKey == k.name)
@@ -118,10 +109,9 @@ void AccountService::createKey(const NewKeyRequest& req, QObject* context, Resul
         [](const ApiReply& r, Result<CreatedKey>& res) {
             const QJsonObject o = r.json().object();
             // OpenRouter: {data:{…}, key}; AnyRouter CLI relies only on `key`.
-            res.value.secret = json::str(o, u"key"_s);
-            if (res.value.secret.isEmpty())
-                res.value.secret = json::str(o.value(u"data"_s).toObject(), u"key"_s);
-            res.value.info = parseKey(o.value(u"data"_s).isObject() ? o.value(u"data"_s).toObject() : o);
+            res.value.secret =
+                json::firstNonEmpty({json::str(o, u"key"_s), json::str(json::unwrap(o), u"key"_s)});
+            res.value.info = parseKey(json::unwrap(o));
             if (res.value.secret.isEmpty())
                 res.error =
                     ApiError::badResponse(tr("The gateway created the key but did not return its secret."));
@@ -147,8 +137,7 @@ void AccountService::updateKey(const QString& hash, const KeyUpdate& u, QObject*
                        KeyRole::Management, body),
         context, false,
         [hash](const ApiReply& r, Result<ApiKeyInfo>& res) {
-            const QJsonObject o = r.json().object();
-            res.value = parseKey(o.value(u"data"_s).isObject() ? o.value(u"data"_s).toObject() : o);
+            res.value = parseKey(json::unwrap(r.json().object()));
             if (res.value.hash.isEmpty())
                 res.value.hash = hash;
         },
@@ -172,9 +161,7 @@ void AccountService::revealKey(const QString& hash, QObject* context, ResultCall
         context, false,
         [](const ApiReply& r, Result<QString>& res) {
             const QJsonObject o = r.json().object();
-            res.value = json::str(o, u"key"_s);
-            if (res.value.isEmpty())
-                res.value = json::str(o.value(u"data"_s).toObject(), u"key"_s);
+            res.value = json::firstNonEmpty({json::str(o, u"key"_s), json::str(json::unwrap(o), u"key"_s)});
             if (res.value.isEmpty())
                 res.error = ApiError::badResponse(tr("The gateway did not return the key."));
         },

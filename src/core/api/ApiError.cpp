@@ -1,5 +1,6 @@
 #include "core/api/ApiError.h"
 
+#include "core/domain/EnumTable.h"
 #include "core/domain/JsonUtil.h"
 #include "core/domain/Workspace.h"
 
@@ -14,6 +15,33 @@ namespace anyrouter {
 using namespace Qt::StringLiterals;
 
 namespace {
+
+using Category = ApiError::Category;
+
+// Stored in messages.error_category: never rename one.
+constexpr EnumName<Category> kCategoryNames[] = {
+    {Category::None, u"none"},
+    {Category::Auth, u"auth"},
+    {Category::Permission, u"permission"},
+    {Category::NotFound, u"not_found"},
+    {Category::InvalidRequest, u"invalid_request"},
+    {Category::Conflict, u"conflict"},
+    {Category::RateLimited, u"rate_limited"},
+    {Category::InsufficientCredits, u"insufficient_credits"},
+    {Category::Upstream, u"upstream"},
+    {Category::Server, u"server"},
+    {Category::Network, u"network"},
+    {Category::Timeout, u"timeout"},
+    {Category::Cancelled, u"cancelled"},
+    {Category::BadResponse, u"bad_response"},
+    {Category::ConnectionClosed, u"connection_closed"},
+    {Category::NameResolution, u"name_resolution"},
+    {Category::Tls, u"tls"},
+    {Category::InsecureTransport, u"insecure_transport"},
+    {Category::StreamCutOff, u"stream_cut_off"},
+    {Category::Redirect, u"redirect"},
+};
+static_assert(enumTableIsComplete(kCategoryNames, Category::Redirect));
 
 QString tr(const char* s, const char* disambiguation = nullptr, int n = -1)
 {
@@ -216,11 +244,9 @@ ApiError ApiError::fromHttp(int httpStatus, const QByteArray& body, std::optiona
     if (perr.error == QJsonParseError::NoError && doc.isObject() && doc.object().contains(u"error"_s)) {
         const QJsonObject o = doc.object();
         e = fromErrorValue(o.value(u"error"_s), httpStatus);
-        const QString desc = json::str(o, u"error_description"_s); // OAuth
-        if (!desc.isEmpty())
-            e.m_serverMessage = desc;
-        if (e.m_serverMessage.isEmpty())
-            e.m_serverMessage = json::str(o, u"message"_s);
+        // OAuth's error_description is the better text; a top-level message the last resort.
+        e.m_serverMessage = json::firstNonEmpty(
+            {json::str(o, u"error_description"_s), e.m_serverMessage, json::str(o, u"message"_s)});
     } else {
         e.m_httpStatus = httpStatus;
         e.m_category = categoryFromStatus(httpStatus);
@@ -324,49 +350,12 @@ bool ApiError::isRetryable() const
 
 QString ApiError::categoryName(Category c)
 {
-    switch (c) {
-    case Category::None:
-        return u"none"_s;
-    case Category::Auth:
-        return u"auth"_s;
-    case Category::Permission:
-        return u"permission"_s;
-    case Category::NotFound:
-        return u"not_found"_s;
-    case Category::InvalidRequest:
-        return u"invalid_request"_s;
-    case Category::Conflict:
-        return u"conflict"_s;
-    case Category::RateLimited:
-        return u"rate_limited"_s;
-    case Category::InsufficientCredits:
-        return u"insufficient_credits"_s;
-    case Category::Upstream:
-        return u"upstream"_s;
-    case Category::Server:
-        return u"server"_s;
-    case Category::Network:
-        return u"network"_s;
-    case Category::Timeout:
-        return u"timeout"_s;
-    case Category::Cancelled:
-        return u"cancelled"_s;
-    case Category::BadResponse:
-        return u"bad_response"_s;
-    case Category::ConnectionClosed:
-        return u"connection_closed"_s;
-    case Category::NameResolution:
-        return u"name_resolution"_s;
-    case Category::Tls:
-        return u"tls"_s;
-    case Category::InsecureTransport:
-        return u"insecure_transport"_s;
-    case Category::StreamCutOff:
-        return u"stream_cut_off"_s;
-    case Category::Redirect:
-        return u"redirect"_s;
-    }
-    return u"none"_s;
+    return enumToString(kCategoryNames, c, Category::None);
+}
+
+std::optional<ApiError::Category> ApiError::categoryFromName(QStringView name)
+{
+    return enumFromString(kCategoryNames, name);
 }
 
 QString ApiError::userMessage() const

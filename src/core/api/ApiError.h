@@ -82,6 +82,7 @@ public:
     // A sentence a user can act on ("The key was rejected (401). Check the key in workspace settings.").
     QString userMessage() const;
     static QString categoryName(Category c); // stable identifier for storage: "auth", "rate_limited", ...
+    static std::optional<Category> categoryFromName(QStringView name); // categoryName() read back
     static Category categoryFromStatus(int httpStatus);
 
 private:

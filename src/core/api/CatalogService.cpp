@@ -35,21 +35,15 @@ ModelPricing CatalogService::parsePricing(const QJsonObject& p, AnyRouterPriceUn
         return std::nullopt;
     };
     auto per1m = [&](QStringView key) { return json::optDouble(p, key); };
-    auto first = [](std::initializer_list<std::optional<double>> vs) -> std::optional<double> {
-        for (const auto& v : vs)
-            if (v)
-                return v;
-        return std::nullopt;
-    };
-    out.inputPerM =
-        first({per1k(u"input_per_1k"), per1m(u"input_per_1m"), perToken(u"prompt"), perToken(u"input")});
-    out.outputPerM = first(
+    out.inputPerM = json::first(
+        {per1k(u"input_per_1k"), per1m(u"input_per_1m"), perToken(u"prompt"), perToken(u"input")});
+    out.outputPerM = json::first(
         {per1k(u"output_per_1k"), per1m(u"output_per_1m"), perToken(u"completion"), perToken(u"output")});
-    out.cacheReadPerM = first({per1k(u"cache_read_per_1k"), per1k(u"cached_input_per_1k"),
-                               per1m(u"cache_read_per_1m"), perToken(u"input_cache_read")});
-    out.cacheWritePerM =
-        first({per1k(u"cache_write_per_1k"), per1m(u"cache_write_per_1m"), perToken(u"input_cache_write")});
-    out.reasoningPerM = first({per1k(u"reasoning_per_1k"), perToken(u"internal_reasoning")});
+    out.cacheReadPerM = json::first({per1k(u"cache_read_per_1k"), per1k(u"cached_input_per_1k"),
+                                     per1m(u"cache_read_per_1m"), perToken(u"input_cache_read")});
+    out.cacheWritePerM = json::first(
+        {per1k(u"cache_write_per_1k"), per1m(u"cache_write_per_1m"), perToken(u"input_cache_write")});
+    out.reasoningPerM = json::first({per1k(u"reasoning_per_1k"), perToken(u"internal_reasoning")});
     out.perRequest = json::optDouble(p, u"request");
     out.perImage = json::optDouble(p, u"image");
     return out;
@@ -63,43 +57,34 @@ ModelInfo CatalogService::parseModel(const QJsonObject& o, AnyRouterPriceUnit un
     m.name = json::str(o, u"name"_s);
     if (m.name.isEmpty())
         m.name = m.id.section(u'/', 1);
-    m.provider = json::str(o, u"provider"_s);
-    if (m.provider.isEmpty())
-        m.provider = json::str(o, u"owned_by"_s);
+    m.provider = json::str(o, {u"provider", u"owned_by"});
     if (m.provider.isEmpty())
         m.provider = m.providerSlug();
     m.description = json::str(o, u"description"_s);
     m.category = json::str(o, u"category"_s);
     const QJsonObject top = o.value(u"top_provider"_s).toObject();
     m.contextLength =
-        json::optInt(o, u"context_length"_s).value_or(json::optInt(top, u"context_length"_s).value_or(0));
-    m.maxOutputTokens = json::optInt(o, u"max_output_tokens"_s)
-                            .value_or(json::optInt(top, u"max_completion_tokens"_s)
-                                          .value_or(json::optInt(o, u"max_completion_tokens"_s).value_or(0)));
+        json::first({json::optInt(o, u"context_length"_s), json::optInt(top, u"context_length"_s)})
+            .value_or(0);
+    m.maxOutputTokens =
+        json::first({json::optInt(o, u"max_output_tokens"_s), json::optInt(top, u"max_completion_tokens"_s),
+                     json::optInt(o, u"max_completion_tokens"_s)})
+            .value_or(0);
     m.created = json::dateTime(o.value(u"created"_s));
     m.pricing = parsePricing(o.value(u"pricing"_s).toObject(), unit);
     m.capabilities = json::stringList(o.value(u"capabilities"_s));
     const QJsonObject arch = o.value(u"architecture"_s).toObject();
-    m.inputModalities = json::stringList(arch.value(u"input_modalities"_s));
-    if (m.inputModalities.isEmpty())
-        m.inputModalities = json::stringList(o.value(u"input_modalities"_s));
-    m.outputModalities = json::stringList(arch.value(u"output_modalities"_s));
-    if (m.outputModalities.isEmpty())
-        m.outputModalities = json::stringList(o.value(u"output_modalities"_s));
+    m.inputModalities = json::firstNonEmpty({json::stringList(arch.value(u"input_modalities"_s)),
+                                             json::stringList(o.value(u"input_modalities"_s))});
+    m.outputModalities = json::firstNonEmpty({json::stringList(arch.value(u"output_modalities"_s)),
+                                              json::stringList(o.value(u"output_modalities"_s))});
     m.supportedParameters = json::stringList(o.value(u"supported_parameters"_s));
     return m;
 }
 
 std::optional<qint64> CatalogService::parseCount(const QJsonDocument& doc)
 {
-    QJsonObject o = doc.object();
-    if (o.value(u"data"_s).isObject())
-        o = o.value(u"data"_s).toObject();
-    for (const auto key : {u"count", u"total", u"models"}) {
-        if (const auto n = json::optInt(o, key))
-            return n;
-    }
-    return std::nullopt;
+    return json::optInt(json::unwrap(doc.object()), {u"count", u"total", u"models"});
 }
 
 void CatalogService::parseModelList(const QByteArray& body, AnyRouterPriceUnit unit,
@@ -142,9 +127,7 @@ void CatalogService::fetchModel(const QString& id, QObject* context, ResultCallb
     deliver<ModelInfo>(
         reply, context, false,
         [unit](const ApiReply& r, Result<ModelInfo>& res) {
-            QJsonObject o = r.json().object();
-            if (o.value(u"data"_s).isObject())
-                o = o.value(u"data"_s).toObject();
+            const QJsonObject o = json::unwrap(r.json().object());
             if (json::str(o, u"id"_s).isEmpty()) {
                 res.error = ApiError::badResponse(tr("The model detail has no id."));
                 return;

@@ -11,9 +11,7 @@ HealthService::HealthService(ApiClient* client, QObject* parent) : QObject(paren
 HealthStatus HealthService::parseHealth(const QJsonDocument& doc)
 {
     HealthStatus h;
-    QJsonObject o = doc.object();
-    if (o.value(u"data"_s).isObject())
-        o = o.value(u"data"_s).toObject();
+    const QJsonObject o = json::unwrap(doc.object());
     h.status = json::str(o, u"status"_s);
     if (h.status.isEmpty() && o.value(u"ok"_s).isBool())
         h.status = o.value(u"ok"_s).toBool() ? u"ok"_s : u"down"_s;
@@ -25,12 +23,8 @@ HealthStatus HealthService::parseHealth(const QJsonDocument& doc)
         } else {
             const QJsonObject po = v.toObject();
             if (p.name.isEmpty())
-                p.name = json::str(po, u"name"_s);
-            if (p.name.isEmpty())
-                p.name = json::str(po, u"id"_s);
-            p.displayName = json::str(po, u"display_name"_s);
-            if (p.displayName.isEmpty())
-                p.displayName = json::str(po, u"displayName"_s);
+                p.name = json::str(po, {u"name", u"id"});
+            p.displayName = json::str(po, {u"display_name", u"displayName"});
             p.status = json::str(po, u"status"_s);
             p.latencyMs = json::optDouble(po, u"latency_ms"_s);
         }

@@ -10,26 +10,16 @@ UsageService::UsageService(ApiClient* client, QObject* parent) : QObject(parent)
 
 std::optional<GenerationStats> UsageService::parseGeneration(const QJsonDocument& doc)
 {
-    QJsonObject o = doc.object();
-    if (o.value(u"data"_s).isObject())
-        o = o.value(u"data"_s).toObject();
+    const QJsonObject o = json::unwrap(doc.object());
     GenerationStats g;
     g.id = json::str(o, u"id"_s);
     if (g.id.isEmpty())
         return std::nullopt;
     g.model = json::str(o, u"model"_s);
-    g.provider = json::str(o, u"provider_name"_s);
-    if (g.provider.isEmpty())
-        g.provider = json::str(o, u"provider"_s);
-    g.totalCost = json::optDouble(o, u"total_cost"_s);
-    if (!g.totalCost)
-        g.totalCost = json::optDouble(o, u"cost"_s);
-    g.promptTokens = json::optInt(o, u"tokens_prompt"_s);
-    if (!g.promptTokens)
-        g.promptTokens = json::optInt(o, u"prompt_tokens"_s);
-    g.completionTokens = json::optInt(o, u"tokens_completion"_s);
-    if (!g.completionTokens)
-        g.completionTokens = json::optInt(o, u"completion_tokens"_s);
+    g.provider = json::str(o, {u"provider_name", u"provider"});
+    g.totalCost = json::optDouble(o, {u"total_cost", u"cost"});
+    g.promptTokens = json::optInt(o, {u"tokens_prompt", u"prompt_tokens"});
+    g.completionTokens = json::optInt(o, {u"tokens_completion", u"completion_tokens"});
     g.latencyMs = json::optDouble(o, u"latency"_s);
     g.generationTimeMs = json::optDouble(o, u"generation_time"_s);
     g.finishReason = json::str(o, u"finish_reason"_s);

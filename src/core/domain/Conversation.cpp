@@ -1,59 +1,50 @@
+// Conversation and Message: the stored names of message roles and statuses.
 #include "core/domain/Conversation.h"
+
+#include "core/domain/EnumTable.h"
 
 namespace anyrouter {
 
-using namespace Qt::StringLiterals;
+namespace {
+
+// Stored in messages.role / messages.status and written to exports: never rename one.
+constexpr EnumName<MessageRole> kRoleNames[] = {
+    {MessageRole::System, u"system"},
+    {MessageRole::User, u"user"},
+    {MessageRole::Assistant, u"assistant"},
+    {MessageRole::Tool, u"tool"},
+};
+static_assert(enumTableIsComplete(kRoleNames, MessageRole::Tool));
+
+constexpr EnumName<MessageStatus> kStatusNames[] = {
+    {MessageStatus::Complete, u"complete"},
+    {MessageStatus::Streaming, u"streaming"},
+    {MessageStatus::Incomplete, u"incomplete"},
+    {MessageStatus::Error, u"error"},
+};
+static_assert(enumTableIsComplete(kStatusNames, MessageStatus::Error));
+
+} // namespace
 
 QString roleToString(MessageRole r)
 {
-    switch (r) {
-    case MessageRole::System:
-        return u"system"_s;
-    case MessageRole::User:
-        return u"user"_s;
-    case MessageRole::Assistant:
-        return u"assistant"_s;
-    case MessageRole::Tool:
-        return u"tool"_s;
-    }
-    return u"user"_s;
+    return enumToString(kRoleNames, r, MessageRole::User);
 }
 
 MessageRole roleFromString(QStringView s)
 {
-    if (s == u"system")
-        return MessageRole::System;
-    if (s == u"assistant")
-        return MessageRole::Assistant;
-    if (s == u"tool")
-        return MessageRole::Tool;
-    return MessageRole::User;
+    // An unknown role (a newer version's, or a damaged row) reads as the user's.
+    return enumFromString(kRoleNames, s).value_or(MessageRole::User);
 }
 
 QString statusToString(MessageStatus s)
 {
-    switch (s) {
-    case MessageStatus::Complete:
-        return u"complete"_s;
-    case MessageStatus::Streaming:
-        return u"streaming"_s;
-    case MessageStatus::Incomplete:
-        return u"incomplete"_s;
-    case MessageStatus::Error:
-        return u"error"_s;
-    }
-    return u"complete"_s;
+    return enumToString(kStatusNames, s, MessageStatus::Complete);
 }
 
 MessageStatus statusFromString(QStringView s)
 {
-    if (s == u"streaming")
-        return MessageStatus::Streaming;
-    if (s == u"incomplete")
-        return MessageStatus::Incomplete;
-    if (s == u"error")
-        return MessageStatus::Error;
-    return MessageStatus::Complete;
+    return enumFromString(kStatusNames, s).value_or(MessageStatus::Complete);
 }
 
 } // namespace anyrouter

@@ -110,4 +110,47 @@ QJsonArray listFrom(const QJsonDocument& doc, std::initializer_list<QStringView>
     return {};
 }
 
+QJsonObject unwrap(const QJsonObject& obj, QStringView key)
+{
+    const QJsonValue v = obj.value(key);
+    return v.isObject() ? v.toObject() : obj;
+}
+
+QJsonValue firstOf(const QJsonObject& o, Keys keys)
+{
+    for (QStringView k : keys) {
+        const QJsonValue v = o.value(k);
+        if (!v.isUndefined() && !v.isNull())
+            return v;
+    }
+    return QJsonValue(QJsonValue::Undefined);
+}
+
+std::optional<double> optDouble(const QJsonObject& o, Keys keys)
+{
+    for (QStringView k : keys) {
+        if (const auto d = optDouble(o, k))
+            return d;
+    }
+    return std::nullopt;
+}
+
+std::optional<qint64> optInt(const QJsonObject& o, Keys keys)
+{
+    for (QStringView k : keys) {
+        if (const auto n = optInt(o, k))
+            return n;
+    }
+    return std::nullopt;
+}
+
+QString str(const QJsonObject& o, Keys keys)
+{
+    for (QStringView k : keys) {
+        if (QString s = str(o, k); !s.isEmpty())
+            return s;
+    }
+    return {};
+}
+
 } // namespace anyrouter::json

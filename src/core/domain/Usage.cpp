@@ -68,13 +68,6 @@ void readCost(const QJsonValue& v, std::optional<double>& out, QJsonObject& reje
     rejected.insert(kCost, keptRaw(v));
 }
 
-// The first present value of the keys (e.g. prompt_tokens, then input_tokens).
-QJsonValue firstPresent(const QJsonObject& o, QStringView a, QStringView b)
-{
-    const QJsonValue v = o.value(a);
-    return present(v) ? v : o.value(b);
-}
-
 void checkCount(std::optional<qint64>& v, const QString& field, QJsonObject& rejected)
 {
     if (v && !Usage::isValidTokenCount(*v)) {
@@ -107,8 +100,8 @@ std::optional<double> Usage::validTokensPerSecond(std::optional<double> rate)
 Usage Usage::fromJson(const QJsonObject& o)
 {
     Usage u;
-    readCount(firstPresent(o, kPrompt, u"input_tokens"), kPrompt, u.promptTokens, u.rejected);
-    readCount(firstPresent(o, kCompletion, u"output_tokens"), kCompletion, u.completionTokens, u.rejected);
+    readCount(json::firstOf(o, {kPrompt, u"input_tokens"}), kPrompt, u.promptTokens, u.rejected);
+    readCount(json::firstOf(o, {kCompletion, u"output_tokens"}), kCompletion, u.completionTokens, u.rejected);
     readCount(o.value(kTotal), kTotal, u.totalTokens, u.rejected);
     const QJsonObject pd = o.value(u"prompt_tokens_details"_s).toObject();
     readCount(pd.value(kCached), kCached, u.cachedTokens, u.rejected);
