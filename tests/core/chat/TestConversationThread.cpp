@@ -18,6 +18,17 @@ Message msg(qint64 id, qint64 parent, MessageRole role = MessageRole::User)
     m.content = u"m%1"_s.arg(id);
     return m;
 }
+// Two roots (1 and the newer 6); under 1, the prompt 3 has two replies (4 and the newer 5).
+QList<Message> forkedTree()
+{
+    return {msg(1, 0),
+            msg(2, 1, MessageRole::Assistant),
+            msg(3, 2),
+            msg(4, 3, MessageRole::Assistant),
+            msg(5, 3, MessageRole::Assistant),
+            msg(6, 0),
+            msg(7, 6, MessageRole::Assistant)};
+}
 QList<qint64> ids(const QList<Message>& ms)
 {
     QList<qint64> out;
@@ -46,13 +57,7 @@ void TestConversationThread::visiblePath_data()
     QTest::addColumn<QList<Message>>("messages");
     QTest::addColumn<QJsonObject>("selection");
     QTest::addColumn<QList<qint64>>("expected");
-    const QList<Message> tree = {msg(1, 0),
-                                 msg(2, 1, MessageRole::Assistant),
-                                 msg(3, 2),
-                                 msg(4, 3, MessageRole::Assistant),
-                                 msg(5, 3, MessageRole::Assistant),
-                                 msg(6, 0),
-                                 msg(7, 6, MessageRole::Assistant)};
+    const QList<Message> tree = forkedTree();
     QTest::newRow("empty") << QList<Message>{} << QJsonObject{} << QList<qint64>{};
     QTest::newRow("linear") << QList<Message>{msg(1, 0), msg(2, 1), msg(3, 2)} << QJsonObject{}
                             << QList<qint64>{1, 2, 3};
@@ -129,16 +134,10 @@ void TestConversationThread::pathTo_data()
     QTest::addColumn<QList<Message>>("messages");
     QTest::addColumn<qint64>("target");
     QTest::addColumn<QList<qint64>>("expected");
-    const QList<Message> tree = {msg(1, 0),
-                                 msg(2, 1, MessageRole::Assistant),
-                                 msg(3, 2),
-                                 msg(4, 3, MessageRole::Assistant),
-                                 msg(5, 3, MessageRole::Assistant),
-                                 msg(6, 2), // a newer version of 3: shown by default
-                                 msg(7, 6, MessageRole::Assistant)};
+    const QList<Message> tree = forkedTree(); // shows 6, 7 by default
     QTest::newRow("unknown id") << tree << qint64(99) << QList<qint64>{};
     QTest::newRow("a root") << tree << qint64(1) << QList<qint64>{1};
-    QTest::newRow("the shown leaf") << tree << qint64(7) << QList<qint64>{1, 2, 6, 7};
+    QTest::newRow("the shown leaf") << tree << qint64(7) << QList<qint64>{6, 7};
     QTest::newRow("under a version not shown") << tree << qint64(4) << QList<qint64>{1, 2, 3, 4};
     QTest::newRow("a sibling reply") << tree << qint64(5) << QList<qint64>{1, 2, 3, 5};
     QTest::newRow("dangling parent starts the path")
