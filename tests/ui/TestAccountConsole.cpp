@@ -1,17 +1,20 @@
 // The account console inside the real main window, against the simulator: Ctrl+Shift+4 opens it;
 // switching workspace re-binds every page at once (chat, models, overview, credits, keys, usage,
 // health) and each panel then shows what the new workspace's key may see; the low-balance warning
-// reaches the status bar and leads to the credits panel.
+// reaches the status bar and leads to the credits panel; start-up asks /credits and /health once,
+// however many pages show them.
 #include "SimFixture.h"
 #include "TestSupport.h"
 
 #include "core/AppContext.h"
+#include "core/account/AccountStatus.h"
 #include "core/catalog/CatalogRepository.h"
 #include "core/chat/ChatSession.h"
 #include "core/storage/SecretStore.h"
 #include "core/storage/Settings.h"
 #include "core/storage/UsageLedger.h"
 #include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
 #include "sim/SimKeys.h"
 #include "ui/account/AccountPage.h"
 #include "ui/account/CreditsPanel.h"
@@ -23,6 +26,7 @@
 #include "ui/account/UsagePanel.h"
 #include "ui/catalog/ModelsPage.h"
 #include "ui/chat/ChatPage.h"
+#include "ui/common/Format.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/workspace/WorkspaceDialog.h"
 #include "ui/workspace/WorkspaceOverviewPage.h"
@@ -48,6 +52,7 @@ private slots:
     void cleanup();
     void switchingReBindsEveryPage();
     void lowBalanceWarnsInTheStatusBar();
+    void startUpAsksCreditsAndHealthOnce();
 
 private:
     std::unique_ptr<AppContext> makeContext();
@@ -247,6 +252,42 @@ void TestAccountConsole::lowBalanceWarnsInTheStatusBar()
     threshold->setValue(balance - 5);
     QTRY_VERIFY_WITH_TIMEOUT(!warning->isVisible(), 10000);
     QCOMPARE(ctx->settings()->lowBalanceThreshold(), balance - 5);
+}
+
+void TestAccountConsole::startUpAsksCreditsAndHealthOnce()
+{
+    auto ctx = makeContext();
+    addWorkspaces(ctx.get());
+    const int credits = m_sim.server()->requestCount(u"/credits"_s);
+    const int health = m_sim.server()->requestCount(u"/health"_s);
+    MainWindow w(ctx.get());
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(ctx->workspaces()->select(WorkspaceManager::demoWorkspaceId()));
+    AccountStatus* account = ctx->session()->account();
+    QTRY_VERIFY_WITH_TIMEOUT(account->credits() && account->health() && !account->isReadingCredits() &&
+                                 !account->isReadingHealth(),
+                             10000);
+    // Every page that shows these figures, in turn: none asks again (a read starts at once when asked).
+    QTest::keyClick(&w, Qt::Key_2, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(w.currentPage(), MainWindow::Page::Overview);
+    QTRY_VERIFY_WITH_TIMEOUT(w.overviewPage()->balance().has_value(), 10000);
+    QCOMPARE(*w.overviewPage()->balance(), *account->credits()->balance);
+    QTest::keyClick(&w, Qt::Key_4, Qt::ControlModifier | Qt::ShiftModifier);
+    w.accountPage()->showTab(AccountPage::Tab::Credits);
+    QCOMPARE(w.accountPage()->creditsPanel()->balanceText(), format::usd(*account->credits()->balance));
+    w.accountPage()->showTab(AccountPage::Tab::Health);
+    QVERIFY(w.accountPage()->healthPanel()->providerTable()->rowCount() > 0);
+    QVERIFY(!account->isReadingCredits());
+    QVERIFY(!account->isReadingHealth()); // the check is a moment old: not due on showing the tab
+    QCOMPARE(m_sim.server()->requestCount(u"/credits"_s), credits + 1);
+    QCOMPARE(m_sim.server()->requestCount(u"/health"_s), health + 1);
+    // F5 asks each once more.
+    QTest::keyClick(&w, Qt::Key_F5);
+    QTRY_VERIFY_WITH_TIMEOUT(!account->isReadingCredits() && !account->isReadingHealth(), 10000);
+    QCOMPARE(m_sim.server()->requestCount(u"/credits"_s), credits + 2);
+    QCOMPARE(m_sim.server()->requestCount(u"/health"_s), health + 2);
 }
 
 QTEST_MAIN(TestAccountConsole)

@@ -1,18 +1,21 @@
-// The Credits panel against the simulator over loopback: both /credits shapes, a snapshot stored at
-// most every 10 minutes, the forecast for a seeded snapshot history (top-up included) and for a
-// seeded ledger, the low-balance signal and its persisted threshold, 403 with the inference-only key
-// (plus the settings request), a gateway without /credits, workspace switches that re-bind at once,
-// and a late reply for the previous workspace that is ignored. Figures are worked out by hand.
+// The Credits panel against the simulator over loopback, observing the session's AccountStatus: both
+// /credits shapes, a snapshot stored at most every 10 minutes, the forecast for a seeded snapshot
+// history (top-up included) and for a seeded ledger, the low-balance warning and its persisted
+// threshold, 403 with the inference-only key (plus the settings request), a gateway without /credits,
+// workspace switches that re-bind at once, and a late reply for the previous workspace that is
+// dropped. Figures are worked out by hand.
 #include "SimFixture.h"
 #include "TestSupport.h"
 
 #include "core/AppContext.h"
+#include "core/account/AccountStatus.h"
 #include "core/api/Clock.h"
 #include "core/storage/BalanceHistory.h"
 #include "core/storage/SecretStore.h"
 #include "core/storage/Settings.h"
 #include "core/storage/UsageLedger.h"
 #include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
 #include "sim/SimKeys.h"
 #include "ui/account/CreditsPanel.h"
 #include "ui/common/Format.h"
@@ -84,6 +87,8 @@ private:
     std::unique_ptr<AppContext> makeContext();
     Workspace workspace(const QString& id, const QString& name, const QUrl& url) const;
     std::unique_ptr<CreditsPanel> makePanel(AppContext* ctx);
+    // Selects `id`; the session's AccountStatus stamps readings with the test clock.
+    bool select(AppContext* ctx, const QString& id);
     void spendOnSim(test::SimFixture& sim);
 
     QTemporaryDir m_dir;
@@ -153,11 +158,18 @@ Workspace TestCreditsPanel::workspace(const QString& id, const QString& name, co
 
 std::unique_ptr<CreditsPanel> TestCreditsPanel::makePanel(AppContext* ctx)
 {
-    auto panel = std::make_unique<CreditsPanel>(ctx->workspaces(), ctx->balanceHistory(), ctx->ledger(),
-                                                ctx->settings());
+    auto panel = std::make_unique<CreditsPanel>(ctx);
     panel->setClock(m_clock.get());
     panel->resize(900, 640);
     return panel;
+}
+
+bool TestCreditsPanel::select(AppContext* ctx, const QString& id)
+{
+    if (!ctx->workspaces()->select(id) || !ctx->session())
+        return false;
+    ctx->session()->account()->setClock(m_clock.get()); // before the answer: it comes through the event loop
+    return true;
 }
 
 void TestCreditsPanel::bothCreditShapes_data()
@@ -181,7 +193,7 @@ void TestCreditsPanel::bothCreditShapes()
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, u"Alpha"_s, m_sim.baseUrl()), key);
     auto panel = makePanel(ctx.get());
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
-    QVERIFY(ctx->workspaces()->select(u"a"_s));
+    QVERIFY(select(ctx.get(), u"a"_s));
     QVERIFY(finished.wait(10000));
     QCOMPARE(finished.last().at(0).toBool(), true);
     m_sim.server()->config().creditsShape = sim::CreditsShape::Balance;
@@ -218,7 +230,7 @@ void TestCreditsPanel::snapshotAtMostEveryTenMinutes()
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, u"Alpha"_s, m_sim.baseUrl()), sim::fullKey());
     auto panel = makePanel(ctx.get());
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
-    QVERIFY(ctx->workspaces()->select(u"a"_s));
+    QVERIFY(select(ctx.get(), u"a"_s));
     QVERIFY(finished.wait(10000));
 
     BalanceHistory* history = ctx->balanceHistory();
@@ -274,7 +286,7 @@ void TestCreditsPanel::forecastFromSeededSnapshots()
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, u"Alpha"_s, m_sim.baseUrl()), sim::fullKey());
     auto panel = makePanel(ctx.get());
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
-    QVERIFY(ctx->workspaces()->select(u"a"_s));
+    QVERIFY(select(ctx.get(), u"a"_s));
     QVERIFY(finished.wait(10000));
     m_sim.server()->setBalance(savedBalance);
 
@@ -294,14 +306,21 @@ void TestCreditsPanel::lowBalanceSignalAndThreshold()
     auto ctx = makeContext();
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, u"Alpha"_s, m_sim.baseUrl()), sim::fullKey());
     auto panel = makePanel(ctx.get());
-    QSignalSpy low(panel.get(), &CreditsPanel::lowBalanceChanged);
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
-    QVERIFY(ctx->workspaces()->select(u"a"_s));
+    QVERIFY(select(ctx.get(), u"a"_s));
+    QSignalSpy low(ctx->session()->account(), &AccountStatus::lowBalanceChanged);
     QVERIFY(finished.wait(10000));
-    // Default threshold $1 against a balance near $25: recomputed, not low.
-    QVERIFY(!low.isEmpty());
-    QCOMPARE(low.last().at(0).toBool(), false);
-    QCOMPARE(low.last().at(1).toString(), QString());
+    // Default threshold $1 against a balance near $25: not low, as before the reading: no change.
+    QVERIFY(low.isEmpty());
+    QCOMPARE(panel->lowBalance().low, false);
+    QCOMPARE(panel->lowBalance().message, QString());
+    QLabel* banner = nullptr;
+    for (QLabel* l : panel->findChildren<QLabel*>()) {
+        if (l->accessibleName() == u"Low balance warning"_s)
+            banner = l;
+    }
+    QVERIFY(banner);
+    QVERIFY(banner->isHidden());
 
     auto* spin = panel->findChild<QDoubleSpinBox*>();
     QVERIFY(spin);
@@ -315,13 +334,15 @@ void TestCreditsPanel::lowBalanceSignalAndThreshold()
              u"Low balance: %1 left, below your warning level of $30.00."_s.arg(format::usd(balance)));
     QCOMPARE(ctx->settings()->lowBalanceThreshold(), 30.0); // persisted
     QVERIFY(panel->lowBalance().low);
+    QVERIFY(!banner->isHidden());
+    QCOMPARE(banner->text(), low.last().at(1).toString());
 
-    // A new fetch recomputes and signals again.
+    // A new reading of the same balance changes nothing: no second signal, still low.
     low.clear();
     panel->refresh();
     QVERIFY(finished.wait(10000));
-    QCOMPARE(low.size(), 1);
-    QCOMPARE(low.last().at(0).toBool(), true);
+    QCOMPARE(low.size(), 0);
+    QVERIFY(panel->lowBalance().low);
 
     // A fresh panel reads the stored threshold.
     auto second = makePanel(ctx.get());
@@ -332,6 +353,7 @@ void TestCreditsPanel::lowBalanceSignalAndThreshold()
     QCOMPARE(low.size(), 1);
     QCOMPARE(low.last().at(0).toBool(), false);
     QCOMPARE(spin->text(), u"Off"_s);
+    QVERIFY(banner->isHidden());
 }
 
 void TestCreditsPanel::inferenceKeyGets403AndLedgerForecast()
@@ -354,10 +376,9 @@ void TestCreditsPanel::inferenceKeyGets403AndLedgerForecast()
                                     sim::inferenceKey());
     auto panel = makePanel(ctx.get());
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
-    QSignalSpy low(panel.get(), &CreditsPanel::lowBalanceChanged);
     QSignalSpy settingsRequested(panel.get(), &CreditsPanel::workspaceSettingsRequested);
     panel->show();
-    QVERIFY(ctx->workspaces()->select(u"inf"_s));
+    QVERIFY(select(ctx.get(), u"inf"_s));
     QVERIFY(finished.wait(10000));
     QCOMPARE(finished.last().at(0).toBool(), false);
 
@@ -365,20 +386,16 @@ void TestCreditsPanel::inferenceKeyGets403AndLedgerForecast()
                                   "workspace in its settings."_s);
     QVERIFY(!panel->credits());
     QCOMPARE(panel->balanceText(), u"—"_s);
-    QCOMPARE(low.last().at(0).toBool(), false);
+    QCOMPARE(panel->lowBalance().low, false);
     QVERIFY(ctx->balanceHistory()->list(u"inf"_s, {}, {}).isEmpty());
     QCOMPARE(
         panel->forecastText(),
         u"In the 4.2 days of history so far (less than 7 days), this app's requests cost $1.40 ($0.336 a "
         "day). The balance is unknown, so there is no forecast. (Only this app's requests are counted.)"_s);
 
-    QPushButton* settings = nullptr;
-    const auto buttons = panel->findChildren<QPushButton*>();
-    for (QPushButton* b : buttons) {
-        if (b->text().contains(u"Settings"_s))
-            settings = b;
-    }
+    QPushButton* settings = panel->settingsButton();
     QVERIFY(settings);
+    QVERIFY(settings->text().contains(u"settings"_s, Qt::CaseInsensitive));
     QVERIFY(settings->isVisible());
     QTest::mouseClick(settings, Qt::LeftButton);
     QCOMPARE(settingsRequested.size(), 1);
@@ -410,7 +427,7 @@ void TestCreditsPanel::quietStartOfTheWeekIsNotShortHistory()
     auto panel = makePanel(ctx.get());
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
     panel->show();
-    QVERIFY(ctx->workspaces()->select(u"inf"_s));
+    QVERIFY(select(ctx.get(), u"inf"_s));
     QVERIFY(finished.wait(10000));
     QVERIFY2(panel->forecastText().startsWith(u"In the last 7 days"_s), qPrintable(panel->forecastText()));
     QVERIFY2(panel->forecastText().contains(u"$7.00 ($1.00 a day)"_s), qPrintable(panel->forecastText()));
@@ -420,25 +437,28 @@ void TestCreditsPanel::quietStartOfTheWeekIsNotShortHistory()
 // the threshold raises the warning.
 void TestCreditsPanel::balanceIsReadAgainWhileTheAppRuns()
 {
-    QCOMPARE(CreditsPanel::kPollIntervalMs, 10 * 60 * 1000);
+    QCOMPARE(AccountStatus::kPollIntervalMs, 10 * 60 * 1000);
     const double before = m_sim.server()->balance();
     auto ctx = makeContext();
     ctx->settings()->setLowBalanceThreshold(1.0);
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, u"Alpha"_s, m_sim.baseUrl()), sim::fullKey());
     auto panel = makePanel(ctx.get());
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
-    QSignalSpy low(panel.get(), &CreditsPanel::lowBalanceChanged);
-    QVERIFY(ctx->workspaces()->select(u"a"_s));
+    QVERIFY(select(ctx.get(), u"a"_s));
+    AccountStatus* account = ctx->session()->account();
+    QCOMPARE(account->pollIntervalMs(), AccountStatus::kPollIntervalMs);
+    QSignalSpy low(account, &AccountStatus::lowBalanceChanged);
     QVERIFY(finished.wait(10000));
     QVERIFY(qAbs(*panel->credits()->balance - before) < 1e-9);
-    panel->setPollIntervalMs(30);
+    account->setPollIntervalMs(30);
     m_sim.server()->setBalance(0.5);
     QTRY_VERIFY_WITH_TIMEOUT(qAbs(*panel->credits()->balance - 0.5) < 1e-9, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!low.isEmpty() && low.last().at(0).toBool(), 5000);
     m_sim.server()->setBalance(before);
     QTRY_VERIFY_WITH_TIMEOUT(qAbs(*panel->credits()->balance - before) < 1e-9, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!low.last().at(0).toBool(), 5000);
-    panel->setPollIntervalMs(CreditsPanel::kPollIntervalMs);
+    QVERIFY(!panel->lowBalance().low);
+    account->setPollIntervalMs(AccountStatus::kPollIntervalMs);
 }
 
 void TestCreditsPanel::gatewayWithoutCredits()
@@ -451,10 +471,11 @@ void TestCreditsPanel::gatewayWithoutCredits()
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
     QSignalSpy settingsRequested(panel.get(), &CreditsPanel::workspaceSettingsRequested);
     panel->show();
-    QVERIFY(ctx->workspaces()->select(u"x"_s));
+    QVERIFY(select(ctx.get(), u"x"_s));
     QVERIFY(finished.wait(10000));
     QCOMPARE(panel->statusText(), u"This gateway does not report credits."_s);
     QVERIFY(!panel->credits());
+    QVERIFY(!panel->settingsButton()->isVisible());
     const auto buttons = panel->findChildren<QPushButton*>();
     for (QPushButton* b : buttons)
         QVERIFY(!(b->text().contains(u"Settings"_s) && b->isVisible()));
@@ -468,24 +489,33 @@ void TestCreditsPanel::workspaceSwitchRebinds()
     ctx->settings()->setLowBalanceThreshold(10.0); // Beta's $7 is low, Alpha's ~$25 is not
     auto panel = makePanel(ctx.get());
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
-    QSignalSpy low(panel.get(), &CreditsPanel::lowBalanceChanged);
+    QLabel* banner = nullptr;
+    for (QLabel* l : panel->findChildren<QLabel*>()) {
+        if (l->accessibleName() == u"Low balance warning"_s)
+            banner = l;
+    }
+    QVERIFY(banner);
 
-    QVERIFY(ctx->workspaces()->select(u"b"_s));
+    QVERIFY(select(ctx.get(), u"b"_s));
+    QSignalSpy low(ctx->session()->account(), &AccountStatus::lowBalanceChanged);
     QVERIFY(finished.wait(10000));
     QCOMPARE(panel->balanceText(), u"$7.00"_s);
+    QCOMPARE(low.size(), 1);
     QCOMPARE(low.last().at(0).toBool(), true);
+    QVERIFY(panel->lowBalance().low);
+    QVERIFY(!banner->isHidden());
 
-    low.clear();
-    QVERIFY(ctx->workspaces()->select(u"a"_s));
+    QVERIFY(select(ctx.get(), u"a"_s));
     // At once, before any reply: Beta's figures are gone and the warning is withdrawn.
     QCOMPARE(panel->balanceText(), u"Loading…"_s);
     QCOMPARE(panel->forecastText(), u"Waiting for the balance…"_s);
     QVERIFY(!panel->credits());
-    QVERIFY(!low.isEmpty());
-    QCOMPARE(low.first().at(0).toBool(), false);
+    QVERIFY(!panel->lowBalance().low);
+    QVERIFY(banner->isHidden());
     QVERIFY(finished.wait(10000));
     QCOMPARE(panel->balanceText(), format::usd(m_sim.server()->balance()));
-    QCOMPARE(low.last().at(0).toBool(), false);
+    QVERIFY(!panel->lowBalance().low);
+    QVERIFY(banner->isHidden());
 
     // Each workspace keeps its own snapshots.
     QCOMPARE(ctx->balanceHistory()->list(u"a"_s, {}, {}).size(), 1);
@@ -502,15 +532,22 @@ void TestCreditsPanel::lateReplyForPreviousWorkspaceIsIgnored()
     ctx->workspaces()->addEphemeral(workspace(u"b"_s, u"Beta"_s, m_sim2.baseUrl()), sim::fullKey());
     auto panel = makePanel(ctx.get());
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
-    QSignalSpy replies(ctx->workspaces()->client(), &ApiClient::rateLimitChanged);
+    QSignalSpy served(m_sim.server(), &sim::SimServer::requestServed);
+    const int slowAsked = m_sim.server()->requestCount(u"/credits"_s);
 
-    QVERIFY(ctx->workspaces()->select(u"slow"_s)); // its /credits request is on its way
-    QVERIFY(ctx->workspaces()->select(u"b"_s));
+    QVERIFY(select(ctx.get(), u"slow"_s)); // its /credits request is on its way
+    QTRY_COMPARE_WITH_TIMEOUT(m_sim.server()->requestCount(u"/credits"_s), slowAsked + 1, 10000);
+    QVERIFY(select(ctx.get(), u"b"_s));
     QVERIFY(finished.wait(10000));
     QCOMPARE(panel->balanceText(), u"$7.00"_s);
-    // Both replies reached the client (each carries rate-limit headers); only Beta's counted.
-    QTRY_COMPARE_WITH_TIMEOUT(replies.size(), 2, 10000);
-    QCOMPARE(m_sim.server()->requestCount(u"/credits"_s) > 0, true);
+    // Slow's request ends (abandoned by the client with its session, or served); only Beta's counted.
+    const auto slowCreditsEnded = [&served] {
+        return std::any_of(served.begin(), served.end(), [](const QList<QVariant>& args) {
+            return args.at(1).toString().endsWith(u"/credits"_s);
+        });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(slowCreditsEnded(), 10000);
+    QCoreApplication::processEvents();
     QCOMPARE(finished.size(), 1);
     QCOMPARE(panel->balanceText(), u"$7.00"_s);
     QVERIFY(ctx->balanceHistory()->list(u"slow"_s, {}, {}).isEmpty());
@@ -521,7 +558,7 @@ void TestCreditsPanel::panelCreatedLateFetchesWhenShown()
 {
     auto ctx = makeContext();
     ctx->workspaces()->addEphemeral(workspace(u"b"_s, u"Beta"_s, m_sim2.baseUrl()), sim::fullKey());
-    QVERIFY(ctx->workspaces()->select(u"b"_s)); // keysReady has fired before the panel exists
+    QVERIFY(select(ctx.get(), u"b"_s)); // the session's read is on its way before the panel exists
     auto panel = makePanel(ctx.get());
     QCOMPARE(panel->balanceText(), u"Loading…"_s);
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
@@ -551,7 +588,7 @@ void TestCreditsPanel::chartHoverShowsExactValues()
     QVERIFY(ctx->balanceHistory()->record(u"a"_s, hoursBefore(24), 28.0, std::nullopt));
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, u"Alpha"_s, m_sim.baseUrl()), sim::fullKey());
     auto panel = makePanel(ctx.get());
-    QVERIFY(ctx->workspaces()->select(u"a"_s)); // local readings show before the fetch returns
+    QVERIFY(select(ctx.get(), u"a"_s)); // local readings show before the reading returns
     QCOMPARE(panel->chartPointCount(), 2);
     auto* series = panel->chartView()->chart()->findChild<QLineSeries*>();
     QVERIFY(series);
@@ -584,7 +621,7 @@ void TestCreditsPanel::screenshot()
     QSignalSpy finished(panel.get(), &CreditsPanel::refreshFinished);
     panel->show();
     QVERIFY(QTest::qWaitForWindowExposed(panel.get()));
-    QVERIFY(ctx->workspaces()->select(u"a"_s));
+    QVERIFY(select(ctx.get(), u"a"_s));
     QVERIFY(finished.wait(10000));
     m_sim.server()->setBalance(savedBalance);
     QVERIFY(panel->lowBalance().low);

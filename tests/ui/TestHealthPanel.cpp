@@ -112,7 +112,7 @@ void TestHealthPanel::rowsFromSimulatorHealth()
 
     auto ctx = makeContext();
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, m_sim.baseUrl()), sim::fullKey());
-    HealthPanel panel(ctx->workspaces());
+    HealthPanel panel(ctx.get());
     QSignalSpy finished(&panel, &HealthPanel::refreshFinished);
     panel.resize(800, 600);
     panel.show();
@@ -155,7 +155,7 @@ void TestHealthPanel::sortsByLatency()
 {
     auto ctx = makeContext();
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, m_sim.baseUrl()), sim::fullKey());
-    HealthPanel panel(ctx->workspaces());
+    HealthPanel panel(ctx.get());
     QSignalSpy finished(&panel, &HealthPanel::refreshFinished);
     panel.show();
     QVERIFY(ctx->workspaces()->select(u"a"_s));
@@ -180,7 +180,7 @@ void TestHealthPanel::autoRefreshOnlyWhileVisible()
 {
     auto ctx = makeContext();
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, m_sim.baseUrl()), sim::fullKey());
-    HealthPanel panel(ctx->workspaces());
+    HealthPanel panel(ctx.get());
     QCOMPARE(panel.autoRefreshInterval(), 60'000);
     QVERIFY(!panel.isAutoRefreshActive());
     panel.setAutoRefreshInterval(40);
@@ -201,7 +201,7 @@ void TestHealthPanel::gatewayWithoutHealth()
 {
     auto ctx = makeContext();
     ctx->workspaces()->addEphemeral(workspace(u"n"_s, m_noHealth.baseUrl()), sim::fullKey());
-    HealthPanel panel(ctx->workspaces());
+    HealthPanel panel(ctx.get());
     QSignalSpy finished(&panel, &HealthPanel::refreshFinished);
     panel.show();
     QVERIFY(ctx->workspaces()->select(u"n"_s));
@@ -217,7 +217,7 @@ void TestHealthPanel::workspaceSwitchClearsAndRefills()
     auto ctx = makeContext();
     ctx->workspaces()->addEphemeral(workspace(u"a"_s, m_sim.baseUrl()), sim::fullKey());
     ctx->workspaces()->addEphemeral(workspace(u"n"_s, m_noHealth.baseUrl()), sim::fullKey());
-    HealthPanel panel(ctx->workspaces());
+    HealthPanel panel(ctx.get());
     QSignalSpy finished(&panel, &HealthPanel::refreshFinished);
     panel.show();
     QVERIFY(ctx->workspaces()->select(u"a"_s));
@@ -274,7 +274,7 @@ void TestHealthPanel::screenshot()
 {
     auto ctx = makeContext();
     ctx->workspaces()->addEphemeral(workspace(u"Demo"_s, m_sim.baseUrl()), sim::fullKey());
-    HealthPanel panel(ctx->workspaces());
+    HealthPanel panel(ctx.get());
     QSignalSpy finished(&panel, &HealthPanel::refreshFinished);
     panel.resize(760, 620);
     panel.show();

@@ -127,12 +127,14 @@ void TestMainWindow::environmentWorkspaceIsNeverStored()
 
     MainWindow w(ctx.get());
     QVERIFY(ctx->workspaces()->select(ws->id));
-    // The inference-only key can list models but not read credits: the page says so, no dialog.
+    // The inference-only key can list models but not read credits: the page says so (the shared
+    // sentence for a 403), no dialog.
     QTRY_COMPARE_WITH_TIMEOUT(w.overviewPage()->modelCount(), qint64(m_sim.server()->modelCount()), 10000);
     auto labels = w.overviewPage()->findChildren<QLabel*>();
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(labels.begin(), labels.end(),
-                                         [](QLabel* l) { return l->text().contains(u"not allowed"_s); }),
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(labels.begin(), labels.end(),
+                    [](QLabel* l) { return l->text().contains(u"may not read the credit balance"_s); }),
+        10000);
 }
 
 void TestMainWindow::rejectedKeyIsExplained()

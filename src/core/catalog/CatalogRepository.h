@@ -47,6 +47,7 @@ public:
     QString
     statusText() const; // "Updated 5 min ago", "Gateway unreachable — showing the catalog from <time>" ...
     bool lastRefreshFailed() const;
+    QString lastFailure() const { return m_failure; } // why the last refresh failed; empty if it did not
     std::optional<CatalogEntry> find(const QString& id) const;
     QStringList providers() const; // provider slugs, sorted
     QHash<QString, QString> providerNames() const { return m_snapshot.providerNames; } // slug -> name

@@ -2,6 +2,7 @@
 #include "core/workspace/WorkspaceSession.h"
 
 #include "core/AppContext.h"
+#include "core/account/AccountStatus.h"
 #include "core/catalog/CatalogRepository.h"
 #include "core/workspace/WorkspaceManager.h"
 
@@ -20,6 +21,7 @@ WorkspaceSession::WorkspaceSession(AppContext* context, const Workspace& workspa
             onKeysReady();
     });
     m_catalog->loadCache();
+    m_account = new AccountStatus(this);
 }
 
 WorkspaceSession::~WorkspaceSession() = default;

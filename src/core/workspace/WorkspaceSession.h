@@ -12,6 +12,7 @@
 
 namespace anyrouter {
 
+class AccountStatus;
 class AppContext;
 class CatalogRepository;
 
@@ -32,6 +33,9 @@ public:
 
     // The workspace's model catalog: cached at once, refreshed from the gateway once keys are ready.
     CatalogRepository* catalog() const { return m_catalog; }
+    // The workspace's credits, balance snapshots, low-balance state and gateway health: read once the
+    // keys are ready, re-read every 10 minutes and on refresh().
+    AccountStatus* account() const { return m_account; }
 
     // Fetches every figure again (F5): catalog, account status, keys and usage where observed.
     void refresh();
@@ -49,6 +53,7 @@ private:
     Workspace m_workspace;
     bool m_keysReady = false;
     CatalogRepository* m_catalog = nullptr;
+    AccountStatus* m_account = nullptr;
 };
 
 } // namespace anyrouter

@@ -20,8 +20,7 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
     WorkspaceManager* ws = context->workspaces();
-    m_credits =
-        new CreditsPanel(ws, context->balanceHistory(), context->ledger(), context->settings(), m_tabs);
+    m_credits = new CreditsPanel(context, m_tabs);
     m_keys = new KeysPanel(ws, m_tabs);
     m_usage = new UsagePanel(ws, context->ledger(), context->workspaceStore(), m_tabs);
     // Built at start-up but mostly unseen: keys and usage are fetched when their tab is shown (the
@@ -30,7 +29,7 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
     m_usage->setDeferredWhileHidden(true);
     if (context->database())
         m_usage->setLedgerDatabasePath(context->database()->filePath()); // ledger reads off the GUI thread
-    m_health = new HealthPanel(ws, m_tabs);
+    m_health = new HealthPanel(context, m_tabs);
     m_tabs->addTab(m_credits, tr("&Credits"));
     m_tabs->addTab(m_keys, tr("API &Keys"));
     m_tabs->addTab(m_usage, tr("&Usage"));
@@ -40,7 +39,6 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
     connect(m_credits, &CreditsPanel::workspaceSettingsRequested, this,
             &AccountPage::workspaceSettingsRequested);
     connect(m_keys, &KeysPanel::workspaceSettingsRequested, this, &AccountPage::workspaceSettingsRequested);
-    connect(m_credits, &CreditsPanel::lowBalanceChanged, this, &AccountPage::lowBalanceChanged);
 }
 
 void AccountPage::showTab(Tab tab)

@@ -1,6 +1,6 @@
 // AccountPage: the account console — credits, API keys, usage charts and gateway health of the
 // selected workspace, one tab each. Every panel re-binds to the workspace on its own; this page only
-// hosts them and passes their requests (open the workspace settings, low balance) to the window.
+// hosts them and passes their requests (open the workspace settings) to the window.
 #pragma once
 
 #include <QWidget>
@@ -41,7 +41,6 @@ public:
 
 signals:
     void workspaceSettingsRequested();
-    void lowBalanceChanged(bool low, const QString& message);
 
 private:
     QTabWidget* m_tabs;

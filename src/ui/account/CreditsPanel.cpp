@@ -1,15 +1,17 @@
-// CreditsPanel: wiring of /credits, the balance snapshots and the ledger into figures, a forecast,
-// a trend chart and the low-balance signal.
+// CreditsPanel: the session's credits, the balance snapshots and the ledger into figures, a forecast,
+// a trend chart and the low-balance banner.
 #include "ui/account/CreditsPanel.h"
 
-#include "core/account/AccountLog.h"
-#include "core/account/BalanceRecorder.h"
+#include "core/AppContext.h"
+#include "core/account/AccountStatus.h"
 #include "core/api/Clock.h"
 #include "core/storage/BalanceHistory.h"
 #include "core/storage/Settings.h"
 #include "core/storage/UsageLedger.h"
-#include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
+#include "ui/common/EndpointStateView.h"
 #include "ui/common/Format.h"
+#include "ui/common/Palette.h"
 
 #include <QChart>
 #include <QChartView>
@@ -25,7 +27,6 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
-#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -58,15 +59,10 @@ QString localTime(const QDateTime& t, QLocale::FormatType format = QLocale::Shor
     return QLocale().toString(t.toLocalTime(), format);
 }
 
-const QString kWarnColor = u"#9a6700"_s;
-const QString kErrorColor = u"#cf222e"_s;
-
 } // namespace
 
-CreditsPanel::CreditsPanel(WorkspaceManager* workspaces, BalanceHistory* history, UsageLedger* ledger,
-                           Settings* settings, QWidget* parent)
-    : QWidget(parent), m_workspaces(workspaces), m_history(history), m_ledger(ledger), m_settings(settings),
-      m_clock(SystemClock::instance())
+CreditsPanel::CreditsPanel(AppContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_clock(SystemClock::instance())
 {
     setAccessibleName(tr("Credits"));
     auto* outer = new QVBoxLayout(this);
@@ -83,18 +79,22 @@ CreditsPanel::CreditsPanel(WorkspaceManager* workspaces, BalanceHistory* history
     header->addWidget(m_refreshButton);
     outer->addLayout(header);
 
-    auto* statusRow = new QHBoxLayout;
-    m_status = valueLabel(this, tr("Credits status"));
-    m_settingsButton = new QPushButton(tr("Workspace &Settings…"), this);
-    statusRow->addWidget(m_status, 1);
-    statusRow->addWidget(m_settingsButton, 0, Qt::AlignTop);
-    outer->addLayout(statusRow);
-    m_status->hide();
-    m_settingsButton->hide();
+    m_state = new EndpointStateView(tr("the credit balance"), u"/credits"_s, this);
+    m_state->setAccessibleName(tr("Credits status"));
+    m_state->setMessage(EndpointStatus::State::Unsupported, tr("This gateway does not report credits."));
+    m_state->setMessage(EndpointStatus::State::Forbidden,
+                        tr("This key cannot read the balance; add a management key (ak_…) to this "
+                           "workspace in its settings."));
+    // The gateway's own words say it all (its sentence already points at the workspace's settings).
+    m_state->setMessage(EndpointStatus::State::Unauthorized, u"%1"_s);
+    outer->addWidget(m_state);
 
     m_lowBanner = valueLabel(this, tr("Low balance warning"));
-    m_lowBanner->setStyleSheet(u"QLabel { background: #fff8c5; color: #6f4e00; border: 1px solid #d4a72c;"
-                               " border-radius: 4px; padding: 6px; }"_s);
+    m_lowBanner->setStyleSheet(
+        u"QLabel { background: %1; color: %2; border: 1px solid %3;"
+        " border-radius: 4px; padding: 6px; }"_s.arg(palette::color(palette::Role::BannerBackground).name(),
+                                                     palette::color(palette::Role::BannerText).name(),
+                                                     palette::color(palette::Role::BannerBorder).name()));
     m_lowBanner->hide();
     outer->addWidget(m_lowBanner);
 
@@ -119,7 +119,7 @@ CreditsPanel::CreditsPanel(WorkspaceManager* workspaces, BalanceHistory* history
     auto* forecastLayout = new QVBoxLayout(forecastBox);
     m_forecast = valueLabel(forecastBox, tr("Burn-rate forecast"));
     m_forecastSource = valueLabel(forecastBox, tr("Forecast source"));
-    m_forecastSource->setStyleSheet(u"color: #57606a;"_s);
+    m_forecastSource->setStyleSheet(palette::textCss(palette::Role::Muted));
     forecastLayout->addWidget(m_forecast);
     forecastLayout->addWidget(m_forecastSource);
     forecastLayout->addStretch(1);
@@ -135,7 +135,7 @@ CreditsPanel::CreditsPanel(WorkspaceManager* workspaces, BalanceHistory* history
     m_threshold->setAccessibleName(tr("Low-balance threshold in US dollars"));
     m_threshold->setToolTip(tr("A balance below this amount shows a warning in the status bar. 0 turns the "
                                "warning off. Applies to every workspace."));
-    m_threshold->setValue(m_settings ? m_settings->lowBalanceThreshold() : 1.0);
+    m_threshold->setValue(m_context->settings() ? m_context->settings()->lowBalanceThreshold() : 1.0);
     thresholdLabel->setBuddy(m_threshold);
     thresholdRow->addWidget(thresholdLabel);
     thresholdRow->addWidget(m_threshold);
@@ -156,12 +156,12 @@ CreditsPanel::CreditsPanel(WorkspaceManager* workspaces, BalanceHistory* history
     m_series = new QLineSeries(m_chart);
     m_series->setName(tr("Balance"));
     m_series->setPointsVisible(true);
-    QPen pen(QColor(0x09, 0x69, 0xda));
+    QPen pen(palette::color(palette::Role::Accent));
     pen.setWidthF(2.0);
     m_series->setPen(pen);
     m_thresholdLine = new QLineSeries(m_chart);
     m_thresholdLine->setName(tr("Warning level"));
-    QPen dashed(QColor(0xbf, 0x87, 0x00));
+    QPen dashed(palette::color(palette::Role::Warning));
     dashed.setStyle(Qt::DashLine);
     dashed.setWidthF(1.5);
     m_thresholdLine->setPen(dashed);
@@ -184,7 +184,7 @@ CreditsPanel::CreditsPanel(WorkspaceManager* workspaces, BalanceHistory* history
     m_chartEmpty = new QLabel(stack);
     m_chartEmpty->setAlignment(Qt::AlignCenter);
     m_chartEmpty->setWordWrap(true);
-    m_chartEmpty->setStyleSheet(u"color: #57606a;"_s);
+    m_chartEmpty->setStyleSheet(palette::textCss(palette::Role::Muted));
     stack->addWidget(m_chartView);
     stack->addWidget(m_chartEmpty);
     chartLayout->addWidget(stack);
@@ -197,35 +197,19 @@ CreditsPanel::CreditsPanel(WorkspaceManager* workspaces, BalanceHistory* history
             QToolTip::hideText();
     });
     connect(m_refreshButton, &QPushButton::clicked, this, &CreditsPanel::refresh);
-    connect(m_settingsButton, &QPushButton::clicked, this, &CreditsPanel::workspaceSettingsRequested);
+    connect(m_state, &EndpointStateView::settingsRequested, this, &CreditsPanel::workspaceSettingsRequested);
+    connect(m_state, &EndpointStateView::retryRequested, this, &CreditsPanel::refresh);
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, [this](double v) {
-        if (m_settings)
-            m_settings->setLowBalanceThreshold(v);
+        // The value lives in Settings; the session's AccountStatus owns the rule and the warning.
+        if (m_account)
+            m_account->setLowBalanceThreshold(v);
+        else if (m_context->settings())
+            m_context->settings()->setLowBalanceThreshold(v);
         updateChart();
         updateLowBalance();
     });
-    if (m_workspaces) {
-        connect(m_workspaces, &WorkspaceManager::currentChanged, this, &CreditsPanel::showWorkspace);
-        connect(m_workspaces, &WorkspaceManager::keysReady, this, [this](const Workspace& ws) {
-            if (ws.id == m_workspaceId)
-                refresh();
-        });
-        showWorkspace(m_workspaces->current());
-    }
-    // The app stays open all day: the balance, its trend and the low-balance warning keep up on
-    // their own, at the pace snapshots are kept. Not where the gateway said no (403, no /credits).
-    m_poll = new QTimer(this);
-    m_poll->setInterval(kPollIntervalMs);
-    connect(m_poll, &QTimer::timeout, this, [this] {
-        if (!m_unavailable && !m_inFlight)
-            refresh();
-    });
-    m_poll->start();
-}
-
-void CreditsPanel::setPollIntervalMs(int ms)
-{
-    m_poll->setInterval(ms);
+    connect(context, &AppContext::sessionChanged, this, &CreditsPanel::bindSession);
+    bindSession(context->session());
 }
 
 void CreditsPanel::setClock(Clock* clock)
@@ -238,6 +222,26 @@ QDateTime CreditsPanel::now() const
     return QDateTime::fromMSecsSinceEpoch(m_clock->nowMs(), Qt::UTC);
 }
 
+std::optional<Credits> CreditsPanel::credits() const
+{
+    return m_account ? m_account->credits() : std::nullopt;
+}
+
+LowBalance CreditsPanel::lowBalance() const
+{
+    return m_account ? m_account->lowBalance() : LowBalance{};
+}
+
+QPushButton* CreditsPanel::settingsButton() const
+{
+    return m_state->settingsButton();
+}
+
+bool CreditsPanel::unavailable() const
+{
+    return m_account && m_account->creditsUnavailable();
+}
+
 QString CreditsPanel::balanceText() const
 {
     return m_balance->text();
@@ -245,7 +249,7 @@ QString CreditsPanel::balanceText() const
 
 QString CreditsPanel::statusText() const
 {
-    return m_status->isHidden() ? QString() : m_status->text();
+    return m_state->isHidden() ? QString() : m_state->text();
 }
 
 QString CreditsPanel::forecastText() const
@@ -258,152 +262,96 @@ int CreditsPanel::chartPointCount() const
     return int(m_series->count());
 }
 
-void CreditsPanel::showEvent(QShowEvent* event)
+void CreditsPanel::bindSession(WorkspaceSession* session)
 {
-    QWidget::showEvent(event);
-    if (!m_workspaceId.isEmpty() && !m_credits && !m_unavailable && !m_inFlight)
-        refresh();
-}
-
-void CreditsPanel::showWorkspace(const Workspace& ws)
-{
-    ++m_generation; // a reply still on its way belongs to the previous workspace
-    m_inFlight = false;
-    m_workspaceId = ws.id;
-    m_credits.reset();
-    m_unavailable = false;
-    m_fetchedAt = {};
-    setStatus({}, false);
-    m_title->setText(ws.name.isEmpty() ? tr("Credits") : tr("Credits — %1").arg(ws.name));
-    const bool none = ws.id.isEmpty();
-    m_balance->setText(none ? tr("No workspace selected") : tr("Loading…"));
-    m_totalCredits->setText({});
-    m_totalUsage->setText({});
-    m_updated->setText({});
-    m_refreshButton->setEnabled(!none);
-    // Local data is there at once; the gateway's figures follow on keysReady.
-    reloadLocalData();
-    if (!none)
-        m_forecast->setText(tr("Waiting for the balance…")); // a forecast without it would say "unknown"
-    updateLowBalance();
+    if (m_account)
+        disconnect(m_account, nullptr, this, nullptr); // the old session is deleted right after this
+    m_account = session ? session->account() : nullptr;
+    m_workspaceId = session ? session->workspaceId() : QString();
+    const QString name = session ? session->workspace().name : QString();
+    m_title->setText(name.isEmpty() ? tr("Credits") : tr("Credits — %1").arg(name));
+    if (m_account) {
+        // The status bar's warning words amounts as this panel does.
+        m_account->setMoneyFormatter(&money);
+        connect(m_account, &AccountStatus::creditsChanged, this, &CreditsPanel::onCreditsChanged);
+        connect(m_account, &AccountStatus::lowBalanceChanged, this, &CreditsPanel::updateLowBalance);
+        connect(m_account, &AccountStatus::creditsRead, this, &CreditsPanel::refreshFinished);
+    }
+    onCreditsChanged();
 }
 
 void CreditsPanel::refresh()
 {
-    if (!m_workspaces || m_workspaceId.isEmpty())
-        return;
-    if (m_workspaces->keyState() == WorkspaceManager::KeyState::Loading)
-        return; // keysReady calls back
-    const quint64 gen = ++m_generation;
-    const QString wsId = m_workspaceId;
-    m_refreshButton->setEnabled(false);
-    m_inFlight = true;
-    if (!m_credits)
-        m_balance->setText(tr("Loading…"));
-    m_workspaces->account()->fetchCredits(this, [this, gen, wsId](const Result<Credits>& r) {
-        if (gen != m_generation || wsId != m_workspaceId)
-            return;
-        m_inFlight = false;
-        m_refreshButton->setEnabled(true);
-        if (r.ok()) {
-            applyCredits(r.value);
-        } else if (r.unsupported) {
-            showUnavailable(tr("This gateway does not report credits."), false);
-        } else if (r.error.category() == ApiError::Category::Permission) {
-            showUnavailable(tr("This key cannot read the balance; add a management key (ak_…) to this "
-                               "workspace in its settings."),
-                            true);
-        } else {
-            showError(r.error.userMessage(), r.error.category() == ApiError::Category::Auth);
-        }
-        emit refreshFinished(r.ok());
-    });
+    if (m_account)
+        m_account->refreshCredits();
 }
 
-void CreditsPanel::applyCredits(const Credits& c)
+void CreditsPanel::onCreditsChanged()
 {
-    m_credits = c;
-    m_unavailable = false;
-    m_fetchedAt = now();
-    setStatus({}, false);
-    if (m_history) {
-        const auto outcome = BalanceRecorder(m_history).record(m_workspaceId, c, m_fetchedAt);
-        qCDebug(lcAccount) << "credits read; snapshot" << int(outcome);
-    }
+    const EndpointStatus status = m_account ? m_account->creditsStatus() : EndpointStatus::idle();
+    // Only problems are told in the state line; loading shows in the figures.
+    m_state->setStatus(status.isProblem() ? status : EndpointStatus::ready());
+    m_refreshButton->setEnabled(m_account && !m_account->isReadingCredits());
     updateFigures();
     reloadLocalData();
+    if (m_account && !credits() && !status.isProblem())
+        m_forecast->setText(tr("Waiting for the balance…")); // a forecast without it would say "unknown"
     updateLowBalance();
-}
-
-void CreditsPanel::showUnavailable(const QString& message, bool offerSettings)
-{
-    m_credits.reset();
-    m_unavailable = true;
-    m_fetchedAt = {};
-    setStatus(message, offerSettings);
-    updateFigures();
-    reloadLocalData(); // the ledger still tells what this app spent
-    updateLowBalance();
-}
-
-void CreditsPanel::showError(const QString& message, bool offerSettings)
-{
-    // Keep the last figures of this workspace (they are labelled with their time) and say why they
-    // could not be renewed.
-    setStatus(message, offerSettings);
-    updateFigures();
-    reloadLocalData();
-    updateLowBalance();
-}
-
-void CreditsPanel::setStatus(const QString& message, bool offerSettings)
-{
-    m_status->setText(message);
-    m_status->setVisible(!message.isEmpty());
-    m_status->setStyleSheet(offerSettings ? u"color: %1;"_s.arg(kErrorColor)
-                                          : u"color: %1;"_s.arg(kWarnColor));
-    m_settingsButton->setVisible(offerSettings);
 }
 
 void CreditsPanel::updateFigures()
 {
     const QString notReported = tr("not reported by this gateway");
-    if (!m_credits) {
-        for (QLabel* l : {m_balance, m_totalCredits, m_totalUsage, m_updated})
-            l->setText(tr("—"));
+    const std::optional<Credits> c = credits();
+    if (!c) {
+        const EndpointStatus status = m_account ? m_account->creditsStatus() : EndpointStatus::idle();
+        if (!m_account) {
+            m_balance->setText(tr("No workspace selected"));
+        } else if (!status.isProblem()) {
+            m_balance->setText(tr("Loading…"));
+        } else {
+            m_balance->setText(tr("—"));
+        }
+        const QString rest = status.isProblem() ? tr("—") : QString();
+        for (QLabel* l : {m_totalCredits, m_totalUsage, m_updated})
+            l->setText(rest);
         return;
     }
-    m_balance->setText(m_credits->balance ? money(*m_credits->balance) : tr("—"));
-    m_totalCredits->setText(m_credits->totalCredits ? money(*m_credits->totalCredits) : notReported);
-    m_totalUsage->setText(m_credits->totalUsage ? money(*m_credits->totalUsage) : notReported);
-    m_updated->setText(localTime(m_fetchedAt));
+    m_balance->setText(c->balance ? money(*c->balance) : tr("—"));
+    m_totalCredits->setText(c->totalCredits ? money(*c->totalCredits) : notReported);
+    m_totalUsage->setText(c->totalUsage ? money(*c->totalUsage) : notReported);
+    m_updated->setText(localTime(m_account->creditsReadAt()));
 }
 
 void CreditsPanel::reloadLocalData()
 {
     m_readings.clear();
     BurnRate::Input in;
-    const QDateTime t = m_fetchedAt.isValid() ? m_fetchedAt : now();
-    if (!m_workspaceId.isEmpty() && m_history) {
-        const QList<BalanceSnapshot> stored = m_history->list(m_workspaceId, t.addDays(-kChartDays), t);
+    const std::optional<Credits> current = credits();
+    const QDateTime fetchedAt = current ? m_account->creditsReadAt() : QDateTime();
+    const QDateTime t = fetchedAt.isValid() ? fetchedAt : now();
+    BalanceHistory* history = m_context->balanceHistory();
+    UsageLedger* ledger = m_context->ledger();
+    if (!m_workspaceId.isEmpty() && history) {
+        const QList<BalanceSnapshot> stored = history->list(m_workspaceId, t.addDays(-kChartDays), t);
         for (const BalanceSnapshot& s : stored)
             m_readings.append({s.at, s.balance, s.totalUsage});
         in.snapshots = stored;
         if (!stored.isEmpty())
             in.ledgerSince = stored.first().at;
     }
-    if (m_credits && m_fetchedAt.isValid() && (m_readings.isEmpty() || m_readings.last().at < m_fetchedAt)) {
+    if (current && fetchedAt.isValid() && (m_readings.isEmpty() || m_readings.last().at < fetchedAt)) {
         // Not stored (a snapshot is younger than 10 minutes), yet the freshest figure: show it.
-        m_readings.append({m_fetchedAt, m_credits->balance, m_credits->totalUsage});
-        in.snapshots.append({m_fetchedAt, m_credits->balance, m_credits->totalUsage});
+        m_readings.append({fetchedAt, current->balance, current->totalUsage});
+        in.snapshots.append({fetchedAt, current->balance, current->totalUsage});
     }
-    if (!m_workspaceId.isEmpty() && m_ledger) {
+    if (!m_workspaceId.isEmpty() && ledger) {
         // Hourly sums, not rows: a busy week is tens of thousands of rows, and this runs on the GUI
         // thread after every credits reading.
-        in.ledger = m_ledger->hourlyCosts(m_workspaceId, t.addDays(-BurnRate::kDefaultWindowDays), t);
+        in.ledger = ledger->hourlyCosts(m_workspaceId, t.addDays(-BurnRate::kDefaultWindowDays), t);
         // The ledger's own history, not its first row inside the window: a quiet start of the week
         // must not shorten the span the spend is averaged over.
-        const QDateTime first = m_ledger->firstEntryAt(m_workspaceId);
+        const QDateTime first = ledger->firstEntryAt(m_workspaceId);
         if (first.isValid() && (!in.ledgerSince.isValid() || first < in.ledgerSince))
             in.ledgerSince = first;
         for (LedgerEntry& hour : in.ledger) { // the first hour starts at the first request, not before
@@ -412,9 +360,9 @@ void CreditsPanel::reloadLocalData()
         }
     }
     // Without a current reading, an old snapshot's balance would pose as today's: no forecast from it.
-    in.balance = m_credits ? m_credits->balance : std::nullopt;
+    in.balance = current ? current->balance : std::nullopt;
     m_burn = BurnRate::compute(in, t);
-    if (!m_credits) {
+    if (!current) {
         m_burn.daysLeft.reset();
         m_burn.balance.reset();
     }
@@ -451,7 +399,7 @@ void CreditsPanel::updateChart()
         m_thresholdLine->clear();
         if (m_workspaceId.isEmpty())
             m_chartEmpty->setText(tr("No workspace selected."));
-        else if (m_unavailable)
+        else if (unavailable())
             m_chartEmpty->setText(
                 tr("No balance readings for this workspace: its balance cannot be read (see "
                    "above)."));
@@ -534,11 +482,9 @@ QString CreditsPanel::toolTipAt(const QPointF& value) const
 
 void CreditsPanel::updateLowBalance()
 {
-    const double threshold = m_threshold->value();
-    m_low = LowBalance::evaluate(m_credits ? m_credits->balance : std::nullopt, threshold, &money);
-    m_lowBanner->setText(m_low.message);
-    m_lowBanner->setVisible(m_low.low);
-    emit lowBalanceChanged(m_low.low, m_low.message);
+    const LowBalance low = lowBalance();
+    m_lowBanner->setText(low.message);
+    m_lowBanner->setVisible(low.low);
 }
 
 } // namespace anyrouter

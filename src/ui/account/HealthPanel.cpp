@@ -1,7 +1,13 @@
-// HealthPanel: /health into a status line and a provider table; rate-limit figures from the client.
+// HealthPanel: the session's /health answer into a status line and a provider table; rate-limit
+// figures from the client.
 #include "ui/account/HealthPanel.h"
 
+#include "core/AppContext.h"
+#include "core/account/AccountStatus.h"
 #include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
+#include "ui/common/EndpointStateView.h"
+#include "ui/common/Palette.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -11,7 +17,6 @@
 #include <QPixmap>
 #include <QPushButton>
 #include <QTableWidget>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -63,13 +68,13 @@ QColor severityColor(int rank)
 {
     switch (rank) {
     case 3:
-        return QColor(0x1a, 0x7f, 0x37); // green
+        return palette::color(palette::Role::Success);
     case 1:
-        return QColor(0xbf, 0x87, 0x00); // amber
+        return palette::color(palette::Role::Warning);
     case 0:
-        return QColor(0xcf, 0x22, 0x2e); // red
+        return palette::color(palette::Role::Error);
     default:
-        return QColor(0x8c, 0x95, 0x9f); // grey: a word we do not know
+        return palette::color(palette::Role::Unknown); // a word we do not know
     }
 }
 
@@ -112,8 +117,7 @@ QString clockTime(const QDateTime& t)
 
 } // namespace
 
-HealthPanel::HealthPanel(WorkspaceManager* workspaces, QWidget* parent)
-    : QWidget(parent), m_workspaces(workspaces)
+HealthPanel::HealthPanel(AppContext* context, QWidget* parent) : QWidget(parent)
 {
     setAccessibleName(tr("Gateway health"));
     auto* outer = new QVBoxLayout(this);
@@ -144,10 +148,17 @@ HealthPanel::HealthPanel(WorkspaceManager* workspaces, QWidget* parent)
     statusRow->addWidget(m_dot, 0, Qt::AlignTop);
     statusRow->addWidget(m_gateway, 1);
     outer->addLayout(statusRow);
+    m_state = new EndpointStateView(tr("the gateway's health"), u"/health"_s, this);
+    m_state->setMessage(EndpointStatus::State::Unsupported,
+                        tr("This gateway does not offer a health endpoint (/health), so gateway and provider "
+                           "status are unknown."));
+    m_state->setMessage(EndpointStatus::State::Offline, tr("The health check failed: %1"));
+    m_state->setMessage(EndpointStatus::State::Failed, tr("The health check failed: %1"));
+    outer->addWidget(m_state);
 
     m_checked = new QLabel(this);
     m_checked->setAccessibleName(tr("Last checked"));
-    m_checked->setStyleSheet(u"color: #57606a;"_s);
+    m_checked->setStyleSheet(palette::textCss(palette::Role::Muted));
     outer->addWidget(m_checked);
 
     m_rateLimit = new QLabel(this);
@@ -171,45 +182,40 @@ HealthPanel::HealthPanel(WorkspaceManager* workspaces, QWidget* parent)
     m_table->sortByColumn(StatusColumn, Qt::AscendingOrder); // problems first
     outer->addWidget(m_table, 1);
 
-    m_timer = new QTimer(this);
-    m_timer->setInterval(kDefaultIntervalMs);
-    connect(m_timer, &QTimer::timeout, this, &HealthPanel::refresh);
     connect(m_refreshButton, &QPushButton::clicked, this, &HealthPanel::refresh);
+    connect(m_state, &EndpointStateView::retryRequested, this, &HealthPanel::refresh);
 
     showRateLimit({});
-    if (m_workspaces) {
-        connect(m_workspaces, &WorkspaceManager::currentChanged, this, &HealthPanel::showWorkspace);
-        connect(m_workspaces, &WorkspaceManager::keysReady, this, [this](const Workspace& ws) {
-            if (ws.id != m_workspaceId)
-                return;
-            if (isVisible())
-                refresh();
-            else
-                m_stale = true;
-        });
-        connect(m_workspaces->client(), &ApiClient::rateLimitChanged, this, &HealthPanel::showRateLimit);
-        showWorkspace(m_workspaces->current());
-    }
+    connect(context->workspaces()->client(), &ApiClient::rateLimitChanged, this, &HealthPanel::showRateLimit);
+    connect(context, &AppContext::sessionChanged, this, &HealthPanel::bindSession);
+    bindSession(context->session());
 }
 
 void HealthPanel::setAutoRefreshInterval(int ms)
 {
-    m_timer->setInterval(std::max(1, ms));
+    m_interval = std::max(1, ms);
+    if (m_account)
+        m_account->setHealthIntervalMs(m_interval);
 }
 
 int HealthPanel::autoRefreshInterval() const
 {
-    return m_timer->interval();
+    return m_interval;
 }
 
 bool HealthPanel::isAutoRefreshActive() const
 {
-    return m_timer->isActive();
+    return m_account && m_account->isHealthPolling();
+}
+
+QDateTime HealthPanel::lastChecked() const
+{
+    return m_account ? m_account->healthCheckedAt() : QDateTime();
 }
 
 QString HealthPanel::gatewayStatusText() const
 {
-    return m_gateway->text();
+    return m_state->isHidden() ? m_gateway->text() : m_state->text();
 }
 
 QString HealthPanel::rateLimitText() const
@@ -220,60 +226,61 @@ QString HealthPanel::rateLimitText() const
 void HealthPanel::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
-    m_timer->start();
-    const bool due = !m_lastChecked.isValid() ||
-                     m_lastChecked.msecsTo(QDateTime::currentDateTimeUtc()) >= m_timer->interval();
-    if (m_stale || due)
-        refresh();
+    if (m_account)
+        m_account->setHealthWatched(this, true); // checks at once when the last check is due
 }
 
 void HealthPanel::hideEvent(QHideEvent* event)
 {
     QWidget::hideEvent(event);
-    m_timer->stop(); // no polling for a page nobody looks at
+    if (m_account)
+        m_account->setHealthWatched(this, false); // no polling for a page nobody looks at
 }
 
-void HealthPanel::showWorkspace(const Workspace& ws)
+void HealthPanel::bindSession(WorkspaceSession* session)
 {
-    ++m_generation;
-    m_workspaceId = ws.id;
-    m_lastChecked = {};
-    m_stale = true;
-    m_title->setText(ws.name.isEmpty() ? tr("Gateway health") : tr("Gateway health — %1").arg(ws.name));
+    if (m_account) {
+        m_account->setHealthWatched(this, false);
+        disconnect(m_account, nullptr, this, nullptr); // the old session is deleted right after this
+    }
+    m_account = session ? session->account() : nullptr;
+    const QString name = session ? session->workspace().name : QString();
+    m_title->setText(name.isEmpty() ? tr("Gateway health") : tr("Gateway health — %1").arg(name));
     m_table->setRowCount(0);
-    m_refreshButton->setEnabled(!ws.id.isEmpty());
-    showMessage(ws.id.isEmpty() ? tr("No workspace selected.") : tr("Checking…"), severityColor(2));
-    updateChecked();
     showRateLimit({}); // the figures so far belong to the previous workspace's key
+    if (m_account) {
+        m_account->setHealthIntervalMs(m_interval);
+        connect(m_account, &AccountStatus::healthChanged, this, &HealthPanel::onHealthChanged);
+        connect(m_account, &AccountStatus::healthRead, this, &HealthPanel::refreshFinished);
+        if (isVisible())
+            m_account->setHealthWatched(this, true);
+    }
+    onHealthChanged();
 }
 
 void HealthPanel::refresh()
 {
-    if (!m_workspaces || m_workspaceId.isEmpty())
-        return;
-    if (m_workspaces->keyState() == WorkspaceManager::KeyState::Loading)
-        return; // keysReady calls back
-    m_stale = false;
-    const quint64 gen = ++m_generation;
-    const QString wsId = m_workspaceId;
-    m_workspaces->health()->fetchHealth(this, [this, gen, wsId](const Result<HealthStatus>& r) {
-        if (gen != m_generation || wsId != m_workspaceId)
-            return;
-        m_lastChecked = QDateTime::currentDateTimeUtc();
-        if (r.unsupported) {
-            m_table->setRowCount(0);
-            showMessage(tr("This gateway does not offer a health endpoint (/health), so gateway and provider "
-                           "status are unknown."),
-                        severityColor(2));
-        } else if (!r.ok()) {
-            // Keep the last table: it is labelled with the time it was checked.
-            showMessage(tr("The health check failed: %1").arg(r.error.userMessage()), severityColor(0));
-        } else {
-            showHealth(r.value);
-        }
-        updateChecked();
-        emit refreshFinished(r.ok());
-    });
+    if (m_account)
+        m_account->refreshHealth();
+}
+
+void HealthPanel::onHealthChanged()
+{
+    m_refreshButton->setEnabled(m_account != nullptr);
+    const EndpointStatus status = m_account ? m_account->healthStatus() : EndpointStatus::idle();
+    m_state->setStatus(status.isProblem() ? status : EndpointStatus::ready());
+    const bool problem = status.isProblem();
+    m_dot->setVisible(!problem);
+    m_gateway->setVisible(!problem);
+    const std::optional<HealthStatus> health = m_account ? m_account->health() : std::nullopt;
+    if (!health) {
+        m_table->setRowCount(0);
+        showMessage(m_account ? tr("Checking…") : tr("No workspace selected."), severityColor(2));
+    } else if (!m_account->isReadingHealth()) {
+        // Refilled once per answer, not when a new check starts: the rows stay put meanwhile.
+        showHealth(*health);
+    }
+    updateChecked();
 }
 
 void HealthPanel::showHealth(const HealthStatus& h)
@@ -335,14 +342,15 @@ void HealthPanel::showMessage(const QString& text, const QColor& color)
 
 void HealthPanel::updateChecked()
 {
-    if (!m_lastChecked.isValid()) {
+    const QDateTime checked = lastChecked();
+    if (!checked.isValid()) {
         m_checked->setText(tr("Not checked yet."));
         return;
     }
-    const int secs = m_timer->interval() / 1000;
+    const int secs = m_interval / 1000;
     const QString every = secs == 60 ? tr("every minute") : tr("every %1 s").arg(secs);
-    m_checked->setText(tr("Last checked at %1 · checked again %2 while this page is open.")
-                           .arg(clockTime(m_lastChecked), every));
+    m_checked->setText(
+        tr("Last checked at %1 · checked again %2 while this page is open.").arg(clockTime(checked), every));
 }
 
 void HealthPanel::showRateLimit(const RateLimitInfo& info)

@@ -1,7 +1,14 @@
+// WorkspaceOverviewPage: the session's catalog, credits and health as a page of facts.
 #include "ui/workspace/WorkspaceOverviewPage.h"
 
+#include "core/AppContext.h"
+#include "core/account/AccountStatus.h"
+#include "core/catalog/CatalogRepository.h"
 #include "core/workspace/WorkspaceManager.h"
+#include "core/workspace/WorkspaceSession.h"
+#include "ui/common/EndpointStateView.h"
 #include "ui/common/Format.h"
+#include "ui/common/Palette.h"
 
 #include <QFormLayout>
 #include <QGroupBox>
@@ -29,10 +36,23 @@ QLabel* valueLabel(QWidget* parent, const QString& accessibleName)
     return l;
 }
 
+// A form row's value: the figures, with the endpoint's state sentence under them when it has one.
+QWidget* stackedValue(QWidget* parent, QLabel* value, EndpointStateView* state)
+{
+    auto* box = new QWidget(parent);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    value->setParent(box);
+    state->setParent(box);
+    layout->addWidget(value);
+    layout->addWidget(state);
+    return box;
+}
+
 } // namespace
 
-WorkspaceOverviewPage::WorkspaceOverviewPage(WorkspaceManager* workspaces, QWidget* parent)
-    : QWidget(parent), m_workspaces(workspaces)
+WorkspaceOverviewPage::WorkspaceOverviewPage(AppContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context)
 {
     setAccessibleName(tr("Workspace overview"));
     auto* outer = new QVBoxLayout(this);
@@ -43,7 +63,7 @@ WorkspaceOverviewPage::WorkspaceOverviewPage(WorkspaceManager* workspaces, QWidg
     m_title->setFont(f);
     m_url = valueLabel(this, tr("Base URL"));
     m_keyState = valueLabel(this, tr("Key state"));
-    m_keyState->setStyleSheet(u"color: #9a6700;"_s);
+    m_keyState->setStyleSheet(palette::textCss(palette::Role::Warning));
     outer->addWidget(m_title);
     outer->addWidget(m_url);
     outer->addWidget(m_keyState);
@@ -53,11 +73,17 @@ WorkspaceOverviewPage::WorkspaceOverviewPage(WorkspaceManager* workspaces, QWidg
     m_connection = valueLabel(facts, tr("Connection"));
     m_models = valueLabel(facts, tr("Models"));
     m_credits = valueLabel(facts, tr("Credits"));
+    m_creditsState = new EndpointStateView(tr("the credit balance"), u"/credits"_s, facts);
+    m_creditsState->setMessage(EndpointStatus::State::Unsupported,
+                               tr("This gateway does not offer a credits endpoint."));
     m_health = valueLabel(facts, tr("Health"));
+    m_healthState = new EndpointStateView(tr("the gateway's health"), u"/health"_s, facts);
+    m_healthState->setMessage(EndpointStatus::State::Unsupported,
+                              tr("This gateway does not offer a health endpoint."));
     form->addRow(tr("Connection:"), m_connection);
     form->addRow(tr("Models:"), m_models);
-    form->addRow(tr("Credits:"), m_credits);
-    form->addRow(tr("Health:"), m_health);
+    form->addRow(tr("Credits:"), stackedValue(facts, m_credits, m_creditsState));
+    form->addRow(tr("Health:"), stackedValue(facts, m_health, m_healthState));
     outer->addWidget(facts);
 
     auto* tables = new QHBoxLayout;
@@ -83,14 +109,27 @@ WorkspaceOverviewPage::WorkspaceOverviewPage(WorkspaceManager* workspaces, QWidg
     tables->addWidget(cheapBox, 3);
     outer->addLayout(tables, 1);
 
-    connect(m_workspaces, &WorkspaceManager::currentChanged, this, &WorkspaceOverviewPage::showWorkspace);
-    connect(m_workspaces, &WorkspaceManager::keysReady, this, [this] { refresh(); });
-    connect(m_workspaces, &WorkspaceManager::keyStateChanged, this,
+    for (EndpointStateView* state : {m_creditsState, m_healthState})
+        connect(state, &EndpointStateView::settingsRequested, this,
+                &WorkspaceOverviewPage::workspaceSettingsRequested);
+    connect(m_creditsState, &EndpointStateView::retryRequested, this, [this] {
+        if (m_account)
+            m_account->refreshCredits();
+    });
+    connect(m_healthState, &EndpointStateView::retryRequested, this, [this] {
+        if (m_account)
+            m_account->refreshHealth();
+    });
+    WorkspaceManager* ws = context->workspaces();
+    connect(ws, &WorkspaceManager::keyStateChanged, this,
             [this](WorkspaceManager::KeyState, const QString& msg) {
                 m_keyState->setText(msg);
                 m_keyState->setVisible(!msg.isEmpty());
             });
-    m_keyState->hide();
+    m_keyState->setText(ws->keyStateMessage());
+    m_keyState->setVisible(!ws->keyStateMessage().isEmpty());
+    connect(context, &AppContext::sessionChanged, this, &WorkspaceOverviewPage::bindSession);
+    bindSession(context->session());
 }
 
 QString WorkspaceOverviewPage::connectionText() const
@@ -98,115 +137,111 @@ QString WorkspaceOverviewPage::connectionText() const
     return m_connection->text();
 }
 
-void WorkspaceOverviewPage::setConnection(const QString& text, bool ok)
+std::optional<double> WorkspaceOverviewPage::balance() const
 {
-    m_connection->setText(text);
-    m_connection->setStyleSheet(ok ? u"color: #1a7f37;"_s : u"color: #cf222e;"_s);
-    emit connectionStateChanged(text, ok);
+    const std::optional<Credits> c = m_account ? m_account->credits() : std::nullopt;
+    return c ? c->balance : std::nullopt;
 }
 
-void WorkspaceOverviewPage::showWorkspace(const Workspace& ws)
+void WorkspaceOverviewPage::bindSession(WorkspaceSession* session)
 {
+    // The old session is deleted right after this: let go of it first.
+    for (QObject* old : {static_cast<QObject*>(m_session.data()), static_cast<QObject*>(m_catalog.data()),
+                         static_cast<QObject*>(m_account.data())}) {
+        if (old)
+            disconnect(old, nullptr, this, nullptr);
+    }
+    m_session = session;
+    m_catalog = session ? session->catalog() : nullptr;
+    m_account = session ? session->account() : nullptr;
+    m_connectionShown.clear();
+
+    const Workspace ws = session ? session->workspace() : Workspace();
     QString kind;
     if (ws.kind == Workspace::Kind::Demo)
         kind = tr(" — offline demo (local simulated gateway, no key or network needed)");
     else if (ws.kind == Workspace::Kind::Environment)
         kind = tr(" — from ANYROUTER_* environment variables, not saved");
     m_title->setText(ws.name);
-    m_url->setText(ws.baseUrl.toDisplayString() + kind);
-    m_connection->setText(tr("Connecting…"));
-    m_connection->setStyleSheet({});
-    m_models->setText(tr("Loading…"));
-    m_credits->setText(tr("Loading…"));
-    m_health->setText(tr("Loading…"));
+    m_url->setText(session ? ws.baseUrl.toDisplayString() + kind : QString());
+
+    if (m_session)
+        connect(m_session, &WorkspaceSession::keysBecameReady, this,
+                &WorkspaceOverviewPage::updateConnection);
+    if (m_catalog) {
+        connect(m_catalog, &CatalogRepository::entriesChanged, this, &WorkspaceOverviewPage::updateModels);
+        connect(m_catalog, &CatalogRepository::statusChanged, this, [this] {
+            updateConnection();
+            if (m_modelCount < 0)
+                updateModels(); // "Loading…" or why not
+        });
+    }
+    if (m_account) {
+        connect(m_account, &AccountStatus::creditsChanged, this, &WorkspaceOverviewPage::updateCredits);
+        connect(m_account, &AccountStatus::healthChanged, this, &WorkspaceOverviewPage::updateHealth);
+    }
     m_providers->setRowCount(0);
-    m_cheapest->setRowCount(0);
-    m_modelCount = -1;
-    m_balance.reset();
+    updateConnection();
+    updateModels();
+    updateCredits();
+    updateHealth();
 }
 
-void WorkspaceOverviewPage::refresh()
+void WorkspaceOverviewPage::updateConnection()
 {
-    const quint64 gen = ++m_refreshGeneration;
-    auto stale = [this, gen] { return gen != m_refreshGeneration; };
-
-    m_workspaces->catalog()->fetchModels(this, [this, stale](const Result<QList<ModelInfo>>& r) {
-        if (stale())
-            return;
-        if (!r.ok()) {
-            m_models->setText(r.error.userMessage());
-            setConnection(r.error.userMessage(), false);
-            return;
-        }
-        setConnection(tr("Connected"), true);
-        showModels(r.value);
-    });
-    m_workspaces->account()->fetchCredits(this, [this, stale](const Result<Credits>& r) {
-        if (stale())
-            return;
-        if (r.unsupported) {
-            m_credits->setText(tr("This gateway does not offer a credits endpoint."));
-        } else if (!r.ok()) {
-            m_credits->setText(r.error.userMessage());
-        } else {
-            m_balance = r.value.balance;
-            QString text = tr("%1 remaining").arg(format::usd(r.value.balance.value_or(0)));
-            if (r.value.totalUsage)
-                text += tr(" · %1 used in total").arg(format::usd(*r.value.totalUsage));
-            m_credits->setText(text);
-        }
-    });
-    m_workspaces->health()->fetchHealth(this, [this, stale](const Result<HealthStatus>& r) {
-        if (stale())
-            return;
-        if (r.unsupported) {
-            m_health->setText(tr("This gateway does not offer a health endpoint."));
-            return;
-        }
-        if (!r.ok()) {
-            m_health->setText(r.error.userMessage());
-            return;
-        }
-        int degraded = 0;
-        m_providers->setRowCount(int(r.value.providers.size()));
-        for (int i = 0; i < r.value.providers.size(); ++i) {
-            const ProviderHealth& p = r.value.providers.at(i);
-            const bool ok = p.status.compare(u"ok"_s, Qt::CaseInsensitive) == 0;
-            degraded += ok ? 0 : 1;
-            m_providers->setItem(i, 0, new QTableWidgetItem(p.label()));
-            auto* status = new QTableWidgetItem(p.status);
-            status->setForeground(ok ? QColor(0x1a, 0x7f, 0x37) : QColor(0x9a, 0x67, 0x00));
-            m_providers->setItem(i, 1, status);
-            m_providers->setItem(
-                i, 2,
-                new QTableWidgetItem(p.latencyMs ? tr("%1 ms").arg(*p.latencyMs, 0, 'f', 0) : QString()));
-        }
-        m_health->setText(
-            degraded == 0
-                ? tr("Gateway %1; all %2 providers OK").arg(r.value.status).arg(r.value.providers.size())
-                : tr("Gateway %1; %2 of %3 providers degraded or down")
-                      .arg(r.value.status)
-                      .arg(degraded)
-                      .arg(r.value.providers.size()));
-    });
+    // The catalog refresh is this page's connection check: it starts the moment the keys are ready.
+    QString text;
+    bool settled = false;
+    bool ok = false;
+    if (!m_session || !m_catalog) {
+        text = QString();
+    } else if (!m_session->keysReady() || m_catalog->isRefreshing()) {
+        text = tr("Connecting…");
+    } else if (m_catalog->lastRefreshFailed()) {
+        text = m_catalog->lastFailure();
+        settled = true;
+    } else {
+        text = tr("Connected");
+        settled = ok = true;
+    }
+    m_connection->setText(text);
+    m_connection->setStyleSheet(settled ? palette::textCss(ok ? palette::Role::Success : palette::Role::Error)
+                                        : QString());
+    if (settled && text != m_connectionShown) {
+        m_connectionShown = text;
+        emit connectionStateChanged(text, ok);
+    }
 }
 
-void WorkspaceOverviewPage::showModels(const QList<ModelInfo>& models)
+void WorkspaceOverviewPage::updateModels()
 {
-    m_modelCount = models.size();
+    const bool shown = m_catalog && m_catalog->fetchedAt().isValid() && m_catalog->isComplete();
+    if (!shown) {
+        m_modelCount = -1;
+        m_cheapest->setRowCount(0);
+        if (!m_catalog)
+            m_models->clear();
+        else if (m_catalog->lastRefreshFailed() && !m_catalog->isLoading())
+            m_models->setText(m_catalog->lastFailure());
+        else
+            m_models->setText(tr("Loading…"));
+        return;
+    }
+    const QList<CatalogEntry>& entries = m_catalog->entries();
+    m_modelCount = entries.size();
     QMap<QString, int> providers;
-    for (const ModelInfo& m : models)
-        ++providers[m.providerSlug()];
     QList<const ModelInfo*> paid;
     int free = 0;
-    for (const ModelInfo& m : models) {
+    for (const CatalogEntry& e : entries) {
+        const ModelInfo& m = e.model;
+        ++providers[m.providerSlug()];
         if (m.pricing.isFree())
             ++free;
         else if (m.pricing.inputPerM && m.pricing.outputPerM)
             paid.append(&m);
     }
     m_models->setText(tr("%1 from %2 providers (%3 free)")
-                          .arg(QLocale().toString(qlonglong(models.size())))
+                          .arg(QLocale().toString(qlonglong(entries.size())))
                           .arg(providers.size())
                           .arg(free));
     std::sort(paid.begin(), paid.end(), [](const ModelInfo* a, const ModelInfo* b) {
@@ -225,6 +260,56 @@ void WorkspaceOverviewPage::showModels(const QList<ModelInfo>& models)
         m_cheapest->setItem(i, 2, new QTableWidgetItem(format::pricePerM(m->pricing.inputPerM)));
         m_cheapest->setItem(i, 3, new QTableWidgetItem(format::pricePerM(m->pricing.outputPerM)));
     }
+}
+
+void WorkspaceOverviewPage::updateCredits()
+{
+    const EndpointStatus status = m_account ? m_account->creditsStatus() : EndpointStatus::idle();
+    const std::optional<Credits> c = m_account ? m_account->credits() : std::nullopt;
+    m_creditsState->setStatus(status.isProblem() ? status : EndpointStatus::ready());
+    if (c) {
+        QString text = tr("%1 remaining").arg(format::usd(c->balance.value_or(0)));
+        if (c->totalUsage)
+            text += tr(" · %1 used in total").arg(format::usd(*c->totalUsage));
+        m_credits->setText(text);
+    } else {
+        m_credits->setText(m_account ? tr("Loading…") : QString());
+    }
+    m_credits->setVisible(c || !status.isProblem()); // the state sentence says why there is none
+}
+
+void WorkspaceOverviewPage::updateHealth()
+{
+    const EndpointStatus status = m_account ? m_account->healthStatus() : EndpointStatus::idle();
+    const std::optional<HealthStatus> h = m_account ? m_account->health() : std::nullopt;
+    m_healthState->setStatus(status.isProblem() ? status : EndpointStatus::ready());
+    m_health->setVisible(h || !status.isProblem());
+    if (!h) {
+        m_health->setText(m_account ? tr("Loading…") : QString());
+        m_providers->setRowCount(0);
+        return;
+    }
+    if (m_account->isReadingHealth())
+        return; // a new check is on its way: the last answer stays as it is until it comes
+    int degraded = 0;
+    m_providers->setRowCount(int(h->providers.size()));
+    for (int i = 0; i < h->providers.size(); ++i) {
+        const ProviderHealth& p = h->providers.at(i);
+        const bool ok = p.status.compare(u"ok"_s, Qt::CaseInsensitive) == 0;
+        degraded += ok ? 0 : 1;
+        m_providers->setItem(i, 0, new QTableWidgetItem(p.label()));
+        auto* statusItem = new QTableWidgetItem(p.status);
+        statusItem->setForeground(palette::color(ok ? palette::Role::Success : palette::Role::Warning));
+        m_providers->setItem(i, 1, statusItem);
+        m_providers->setItem(
+            i, 2, new QTableWidgetItem(p.latencyMs ? tr("%1 ms").arg(*p.latencyMs, 0, 'f', 0) : QString()));
+    }
+    m_health->setText(degraded == 0
+                          ? tr("Gateway %1; all %2 providers OK").arg(h->status).arg(h->providers.size())
+                          : tr("Gateway %1; %2 of %3 providers degraded or down")
+                                .arg(h->status)
+                                .arg(degraded)
+                                .arg(h->providers.size()));
 }
 
 } // namespace anyrouter
