@@ -9,6 +9,7 @@
 #include "core/storage/Settings.h"
 #include "core/storage/UsageLedger.h"
 #include "core/storage/WorkspaceStore.h"
+#include "core/usage/UsageWorker.h"
 #include "core/workspace/WorkspaceManager.h"
 #include "core/workspace/WorkspaceSession.h"
 
@@ -53,6 +54,7 @@ AppContext::~AppContext()
     }
     m_session.reset(); // before the worker and the manager it uses
     m_catalogWorker.reset();
+    m_usageWorker.reset();
     delete m_workspaces; // before the stores it uses
     m_workspaces = nullptr;
 }
@@ -83,6 +85,8 @@ bool AppContext::open(QString* error)
         m_recovered = m_conversations->recoverInterrupted();
     m_workspaces = new WorkspaceManager(m_nam, m_workspaceStore.get(), m_secrets.get(), this);
     m_catalogWorker = std::make_unique<CatalogWorker>(m_catalogCache.get(), m_catalogCache->databasePath());
+    // Its thread starts with the first report: nothing runs until the Usage tab is shown.
+    m_usageWorker = std::make_unique<UsageWorker>(m_db->filePath(), m_db.get());
     if (m_workspaceSessions)
         connect(m_workspaces, &WorkspaceManager::currentChanged, this, &AppContext::startSession);
     if (m_db->integrityCheckDeferred() && m_primary)

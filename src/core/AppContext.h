@@ -25,6 +25,7 @@ class Database;
 
 class Settings;
 class UsageLedger;
+class UsageWorker;
 class WorkspaceManager;
 class WorkspaceSession;
 class WorkspaceStore;
@@ -82,6 +83,8 @@ public:
     WorkspaceManager* workspaces() const { return m_workspaces; }
     // The one thread that parses, diffs and stores catalogs (with its own database connection).
     CatalogWorker* catalogWorker() const { return m_catalogWorker.get(); }
+    // The one thread that reads the usage ledger and aggregates usage reports (its own connection).
+    UsageWorker* usageWorker() const { return m_usageWorker.get(); }
     // The selected workspace's session: its catalog, account status, keys and usage. nullptr before
     // the first workspace is selected. Replaced (the old one deleted) on every workspace change.
     WorkspaceSession* session() const { return m_session.get(); }
@@ -109,6 +112,7 @@ private:
     std::unique_ptr<SecretStore> m_secrets;
     WorkspaceManager* m_workspaces = nullptr;
     std::unique_ptr<CatalogWorker> m_catalogWorker;
+    std::unique_ptr<UsageWorker> m_usageWorker;
     std::unique_ptr<WorkspaceSession> m_session;
     int m_recovered = 0;
     bool m_primary = false;

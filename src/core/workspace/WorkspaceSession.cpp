@@ -4,6 +4,7 @@
 #include "core/AppContext.h"
 #include "core/account/AccountStatus.h"
 #include "core/catalog/CatalogRepository.h"
+#include "core/usage/UsageReports.h"
 #include "core/workspace/WorkspaceManager.h"
 
 namespace anyrouter {
@@ -22,6 +23,7 @@ WorkspaceSession::WorkspaceSession(AppContext* context, const Workspace& workspa
     });
     m_catalog->loadCache();
     m_account = new AccountStatus(this);
+    m_usage = new UsageReports(this);
 }
 
 WorkspaceSession::~WorkspaceSession() = default;

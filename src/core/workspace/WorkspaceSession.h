@@ -15,6 +15,7 @@ namespace anyrouter {
 class AccountStatus;
 class AppContext;
 class CatalogRepository;
+class UsageReports;
 
 class WorkspaceSession : public QObject
 {
@@ -36,6 +37,8 @@ public:
     // The workspace's credits, balance snapshots, low-balance state and gateway health: read once the
     // keys are ready, re-read every 10 minutes and on refresh().
     AccountStatus* account() const { return m_account; }
+    // The workspace's usage reports (gateway activity, ledger charts, reconciliation): fetched once observed.
+    UsageReports* usage() const { return m_usage; }
 
     // Fetches every figure again (F5): catalog, account status, keys and usage where observed.
     void refresh();
@@ -54,6 +57,7 @@ private:
     bool m_keysReady = false;
     CatalogRepository* m_catalog = nullptr;
     AccountStatus* m_account = nullptr;
+    UsageReports* m_usage = nullptr;
 };
 
 } // namespace anyrouter
