@@ -30,7 +30,6 @@ bool BalanceHistory::record(const QString& workspaceId, const QDateTime& at, std
 QList<BalanceSnapshot> BalanceHistory::list(const QString& workspaceId, const QDateTime& from,
                                             const QDateTime& to) const
 {
-    QList<BalanceSnapshot> result;
     QSqlQuery q(m_db.connection());
     q.setForwardOnly(true);
     q.prepare(u"SELECT at, balance, total_usage FROM balance_snapshots"
@@ -38,12 +37,10 @@ QList<BalanceSnapshot> BalanceHistory::list(const QString& workspaceId, const QD
     q.addBindValue(sql::text(workspaceId));
     q.addBindValue(sql::lowerBound(from));
     q.addBindValue(sql::upperBound(to));
-    if (!sql::exec(q, "read balances"))
-        return result;
-    while (q.next())
-        result.append({sql::toTime(q.value(0)), sql::toOptional<double>(q.value(1)),
-                       sql::toOptional<double>(q.value(2))});
-    return result;
+    return sql::selectAll(q, "read balances", [](const QSqlQuery& row) {
+        return BalanceSnapshot{sql::toTime(row.value(0)), sql::toOptional<double>(row.value(1)),
+                               sql::toOptional<double>(row.value(2))};
+    });
 }
 
 } // namespace anyrouter

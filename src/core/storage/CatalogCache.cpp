@@ -95,9 +95,9 @@ qsizetype CatalogCache::count(const QString& workspaceId) const
     QSqlQuery q(m_db.connection());
     q.prepare(u"SELECT COUNT(*) FROM catalog_cache WHERE workspace_id = ?"_s);
     q.addBindValue(sql::text(workspaceId));
-    if (!sql::exec(q, "count catalog cache") || !q.next())
-        return 0;
-    return q.value(0).toLongLong();
+    return sql::selectOne(q, "count catalog cache",
+                          [](const QSqlQuery& row) { return row.value(0).toLongLong(); })
+        .value_or(0);
 }
 
 std::optional<CachedCatalog> CatalogCache::load(const QString& workspaceId, qsizetype limit) const
@@ -106,10 +106,12 @@ std::optional<CachedCatalog> CatalogCache::load(const QString& workspaceId, qsiz
     q.setForwardOnly(true);
     q.prepare(u"SELECT fetched_at FROM catalog_meta WHERE workspace_id = ?"_s);
     q.addBindValue(sql::text(workspaceId));
-    if (!sql::exec(q, "read catalog meta") || !q.next())
+    const auto fetchedAt = sql::selectOne(q, "read catalog meta",
+                                          [](const QSqlQuery& row) { return sql::toTime(row.value(0)); });
+    if (!fetchedAt)
         return std::nullopt;
     CachedCatalog cache;
-    cache.fetchedAt = sql::toTime(q.value(0));
+    cache.fetchedAt = *fetchedAt;
     q.finish();
 
     q.prepare(
@@ -117,16 +119,15 @@ std::optional<CachedCatalog> CatalogCache::load(const QString& workspaceId, qsiz
         " LIMIT ?"_s);
     q.addBindValue(sql::text(workspaceId));
     q.addBindValue(qint64(limit)); // SQLite: a negative LIMIT is no limit
-    if (!sql::exec(q, "read catalog cache"))
-        return std::nullopt;
-    while (q.next()) {
-        const QJsonDocument doc = QJsonDocument::fromJson(q.value(1).toString().toUtf8());
+    const bool ok = sql::forEachRow(q, "read catalog cache", [&cache](const QSqlQuery& row) {
+        const QJsonDocument doc = QJsonDocument::fromJson(row.value(1).toString().toUtf8());
         if (!doc.isObject())
-            continue;
-        const QString id = q.value(0).toString();
+            return;
         cache.models.append(doc.object());
-        cache.firstSeenAt.insert(id, sql::toTime(q.value(2)));
-    }
+        cache.firstSeenAt.insert(row.value(0).toString(), sql::toTime(row.value(2)));
+    });
+    if (!ok)
+        return std::nullopt;
     return cache;
 }
 

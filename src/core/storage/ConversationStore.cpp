@@ -183,17 +183,12 @@ bool ConversationStore::deleteConversation(qint64 id)
 
 QList<Conversation> ConversationStore::conversations(const QString& workspaceId) const
 {
-    QList<Conversation> result;
     QSqlQuery q(m_db.connection());
     q.setForwardOnly(true);
     q.prepare(u"SELECT "_s + kConversationColumns +
               u" FROM conversations WHERE workspace_id = ? ORDER BY pinned DESC, updated_at DESC, id DESC"_s);
     q.addBindValue(sql::text(workspaceId));
-    if (!sql::exec(q, "list conversations"))
-        return result;
-    while (q.next())
-        result.append(conversationFromRow(q));
-    return result;
+    return sql::selectAll(q, "list conversations", conversationFromRow);
 }
 
 std::optional<Conversation> ConversationStore::conversation(qint64 id) const
@@ -201,9 +196,7 @@ std::optional<Conversation> ConversationStore::conversation(qint64 id) const
     QSqlQuery q(m_db.connection());
     q.prepare(u"SELECT "_s + kConversationColumns + u" FROM conversations WHERE id = ?"_s);
     q.addBindValue(id);
-    if (!sql::exec(q, "read conversation") || !q.next())
-        return std::nullopt;
-    return conversationFromRow(q);
+    return sql::selectOne(q, "read conversation", conversationFromRow);
 }
 
 bool ConversationStore::insertMessage(Message& m)
@@ -344,16 +337,11 @@ bool ConversationStore::lastErrorWasDiskFull() const
 
 QList<Message> ConversationStore::messages(qint64 conversationId) const
 {
-    QList<Message> result;
     QSqlQuery q(m_db.connection());
     q.setForwardOnly(true);
     q.prepare(u"SELECT "_s + kMessageColumns + u" FROM messages WHERE conversation_id = ? ORDER BY id"_s);
     q.addBindValue(conversationId);
-    if (!sql::exec(q, "list messages"))
-        return result;
-    while (q.next())
-        result.append(messageFromRow(q));
-    return result;
+    return sql::selectAll(q, "list messages", messageFromRow);
 }
 
 std::optional<Message> ConversationStore::message(qint64 id) const
@@ -361,9 +349,7 @@ std::optional<Message> ConversationStore::message(qint64 id) const
     QSqlQuery q(m_db.connection());
     q.prepare(u"SELECT "_s + kMessageColumns + u" FROM messages WHERE id = ?"_s);
     q.addBindValue(id);
-    if (!sql::exec(q, "read message") || !q.next())
-        return std::nullopt;
-    return messageFromRow(q);
+    return sql::selectOne(q, "read message", messageFromRow);
 }
 
 QString ConversationStore::interruptedText()
@@ -444,17 +430,14 @@ QList<SearchHit> ConversationStore::search(const QString& workspaceId, const QSt
     if (!workspaceId.isEmpty())
         q.addBindValue(sql::text(workspaceId));
     q.addBindValue(limit);
-    if (!sql::exec(q, "search messages"))
-        return hits;
-    while (q.next()) {
+    return sql::selectAll(q, "search messages", [](const QSqlQuery& row) {
         SearchHit h;
-        h.messageId = q.value(0).toLongLong();
-        h.conversationId = q.value(1).toLongLong();
-        h.conversationTitle = q.value(2).toString();
-        h.snippet = q.value(3).toString();
-        hits.append(h);
-    }
-    return hits;
+        h.messageId = row.value(0).toLongLong();
+        h.conversationId = row.value(1).toLongLong();
+        h.conversationTitle = row.value(2).toString();
+        h.snippet = row.value(3).toString();
+        return h;
+    });
 }
 
 } // namespace anyrouter

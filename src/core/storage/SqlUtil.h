@@ -5,12 +5,14 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QList>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
 #include <limits>
 #include <optional>
+#include <type_traits>
 
 namespace anyrouter::sql {
 
@@ -83,5 +85,38 @@ inline QJsonObject toJson(const QVariant& v)
 bool exec(QSqlQuery& q, const char* what);
 // The same, handing the driver's error to the caller (which tells a full disk from damage).
 bool exec(QSqlQuery& q, const char* what, QSqlError* error);
+
+// The select loops of the stores. Each executes the prepared (and bound) query q, logging a failure
+// under `what` like exec(), then reads its rows.
+//
+// forEachRow: onRow(q) for every row; false when the query failed.
+template <typename OnRow> bool forEachRow(QSqlQuery& q, const char* what, OnRow&& onRow)
+{
+    if (!exec(q, what))
+        return false;
+    while (q.next())
+        onRow(std::as_const(q));
+    return true;
+}
+
+// selectAll: rowFn(q) of every row, in order; empty when the query failed.
+template <typename RowFn>
+auto selectAll(QSqlQuery& q, const char* what, RowFn&& rowFn)
+    -> QList<std::decay_t<std::invoke_result_t<RowFn&, const QSqlQuery&>>>
+{
+    QList<std::decay_t<std::invoke_result_t<RowFn&, const QSqlQuery&>>> rows;
+    forEachRow(q, what, [&](const QSqlQuery& row) { rows.append(rowFn(row)); });
+    return rows;
+}
+
+// selectOne: rowFn(q) of the first row; nullopt when the query failed or found nothing.
+template <typename RowFn>
+auto selectOne(QSqlQuery& q, const char* what, RowFn&& rowFn)
+    -> std::optional<std::decay_t<std::invoke_result_t<RowFn&, const QSqlQuery&>>>
+{
+    if (!exec(q, what) || !q.next())
+        return std::nullopt;
+    return rowFn(std::as_const(q));
+}
 
 } // namespace anyrouter::sql

@@ -105,18 +105,16 @@ QList<LedgerEntry> UsageLedger::hourlyCosts(const QString& workspaceId, const QD
     q.addBindValue(sql::lowerBound(from));
     q.addBindValue(sql::upperBound(to));
     q.addBindValue(Usage::kMaxCostUsd);
-    if (!sql::exec(q, "read hourly usage"))
-        return result;
-    while (q.next()) {
+    sql::forEachRow(q, "read hourly usage", [&](const QSqlQuery& row) {
         LedgerEntry e;
-        e.at = sql::toTime(q.value(0));
+        e.at = sql::toTime(row.value(0));
         e.workspaceId = workspaceId;
-        const double sum = q.value(1).toDouble();
+        const double sum = row.value(1).toDouble();
         if (!std::isfinite(sum) || sum < 0)
-            continue; // cannot happen with the bounds above; a sum is never negative or infinite
+            return; // cannot happen with the bounds above; a sum is never negative or infinite
         e.cost = sum;
         result.append(e);
-    }
+    });
     return result;
 }
 
@@ -125,15 +123,15 @@ QDateTime UsageLedger::firstEntryAt(const QString& workspaceId) const
     QSqlQuery q(m_db.connection());
     q.prepare(u"SELECT MIN(at) FROM usage_ledger WHERE workspace_id = ?"_s);
     q.addBindValue(sql::text(workspaceId));
-    if (!sql::exec(q, "read first usage") || !q.next() || q.value(0).isNull())
-        return {};
-    return sql::toTime(q.value(0));
+    // MIN() of no rows is NULL: an invalid time.
+    return sql::selectOne(q, "read first usage",
+                          [](const QSqlQuery& row) { return sql::toTime(row.value(0)); })
+        .value_or(QDateTime());
 }
 
 QList<LedgerEntry> UsageLedger::entries(const QString& workspaceId, const QDateTime& from,
                                         const QDateTime& to) const
 {
-    QList<LedgerEntry> result;
     QSqlQuery q(m_db.connection());
     q.setForwardOnly(true);
     q.prepare(
@@ -147,33 +145,30 @@ QList<LedgerEntry> UsageLedger::entries(const QString& workspaceId, const QDateT
     q.addBindValue(sql::upperBound(to));
     if (!workspaceId.isEmpty())
         q.addBindValue(sql::text(workspaceId));
-    if (!sql::exec(q, "read usage"))
-        return result;
-    while (q.next()) {
+    return sql::selectAll(q, "read usage", [](const QSqlQuery& row) {
         LedgerEntry e;
-        e.id = q.value(0).toLongLong();
-        e.at = sql::toTime(q.value(1));
-        e.workspaceId = q.value(2).toString();
-        e.keyLabel = q.value(3).toString();
-        e.endpoint = q.value(4).toString();
-        e.model = q.value(5).toString();
-        e.provider = q.value(6).toString();
-        e.generationId = q.value(7).toString();
-        e.promptTokens = q.value(8).toLongLong();
-        e.completionTokens = q.value(9).toLongLong();
-        e.cachedTokens = q.value(10).toLongLong();
-        e.reasoningTokens = q.value(11).toLongLong();
-        e.cost = sql::toOptional<double>(q.value(12));
-        e.costSource = q.value(13).toString();
-        e.latencyMs = q.value(14).toDouble();
-        e.ttftMs = sql::toOptional<double>(q.value(15));
-        e.status = q.value(16).toString();
-        e.errorCategory = q.value(17).toString();
-        e.messageId = q.value(18).toLongLong();
+        e.id = row.value(0).toLongLong();
+        e.at = sql::toTime(row.value(1));
+        e.workspaceId = row.value(2).toString();
+        e.keyLabel = row.value(3).toString();
+        e.endpoint = row.value(4).toString();
+        e.model = row.value(5).toString();
+        e.provider = row.value(6).toString();
+        e.generationId = row.value(7).toString();
+        e.promptTokens = row.value(8).toLongLong();
+        e.completionTokens = row.value(9).toLongLong();
+        e.cachedTokens = row.value(10).toLongLong();
+        e.reasoningTokens = row.value(11).toLongLong();
+        e.cost = sql::toOptional<double>(row.value(12));
+        e.costSource = row.value(13).toString();
+        e.latencyMs = row.value(14).toDouble();
+        e.ttftMs = sql::toOptional<double>(row.value(15));
+        e.status = row.value(16).toString();
+        e.errorCategory = row.value(17).toString();
+        e.messageId = row.value(18).toLongLong();
         sanitizeLedgerEntry(e); // a row from an older version may hold anything
-        result.append(e);
-    }
-    return result;
+        return e;
+    });
 }
 
 bool UsageLedger::updateCost(qint64 id, double cost, const QString& source)

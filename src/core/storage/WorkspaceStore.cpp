@@ -48,14 +48,9 @@ WorkspaceStore::WorkspaceStore(Database& db) : m_db(db) {}
 
 QList<Workspace> WorkspaceStore::list() const
 {
-    QList<Workspace> result;
     QSqlQuery q(m_db.connection());
     q.prepare(u"SELECT "_s + kColumns + u" FROM workspaces ORDER BY sort_order, created_at, id"_s);
-    if (!sql::exec(q, "list workspaces"))
-        return result;
-    while (q.next())
-        result.append(fromRow(q));
-    return result;
+    return sql::selectAll(q, "list workspaces", fromRow);
 }
 
 bool WorkspaceStore::save(const Workspace& w)
@@ -123,9 +118,7 @@ std::optional<Workspace> WorkspaceStore::find(const QString& id) const
     QSqlQuery q(m_db.connection());
     q.prepare(u"SELECT "_s + kColumns + u" FROM workspaces WHERE id = ?"_s);
     q.addBindValue(sql::text(id));
-    if (!sql::exec(q, "find workspace") || !q.next())
-        return std::nullopt;
-    return fromRow(q);
+    return sql::selectOne(q, "find workspace", fromRow);
 }
 
 bool WorkspaceStore::setOrder(const QStringList& ids)
