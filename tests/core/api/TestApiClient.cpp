@@ -2,11 +2,11 @@
 // attribution headers on every request, key roles, GET retries (429 with Retry-After, 5xx with
 // exponential backoff + jitter, bounded attempts) on a ManualClock, no retries for other 4xx or for
 // POST, rate-limit header capture, oversized bodies, refused connections, abort, and no key in logs.
+#include "SimFixture.h"
 #include "TestSupport.h"
 #include "core/api/ApiClient.h"
 #include "core/api/ChatStream.h"
 #include "sim/SimKeys.h"
-#include "sim/SimServer.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -128,12 +128,11 @@ private slots:
     void keyNeverLogged();
 
 private:
-    bool startSim(sim::SimConfig config = {});
     std::unique_ptr<ApiClient> makeClient(Clock* clock = nullptr);
     std::shared_ptr<Outcome> run(ApiReply* reply, int timeoutMs = 15000);
 
     QNetworkAccessManager* m_nam = nullptr;
-    std::unique_ptr<sim::SimServer> m_sim;
+    test::SimFixture m_sim;
 };
 
 void TestApiClient::initTestCase()
@@ -145,33 +144,20 @@ void TestApiClient::init()
 {
     // A fresh manager and simulator per test: no pooled connection or fault counter leaks over.
     m_nam = new QNetworkAccessManager(this);
-    QVERIFY(startSim());
+    QVERIFY(m_sim.start(test::SimFixture::fastConfig()));
 }
 
 void TestApiClient::cleanup()
 {
-    m_sim.reset();
+    m_sim.stop();
     delete m_nam;
     m_nam = nullptr;
-}
-
-bool TestApiClient::startSim(sim::SimConfig config)
-{
-    config.ttftMs = 0;
-    config.tokensPerSecond = 0;
-    m_sim = std::make_unique<sim::SimServer>(config);
-    QString error;
-    if (!m_sim->start(&error)) {
-        qWarning("simulator did not start: %s", qPrintable(error));
-        return false;
-    }
-    return true;
 }
 
 std::unique_ptr<ApiClient> TestApiClient::makeClient(Clock* clock)
 {
     auto client = std::make_unique<ApiClient>(m_nam, nullptr, clock);
-    client->setBaseUrl(m_sim->baseUrl());
+    client->setBaseUrl(m_sim.baseUrl());
     client->setKeys(sim::fullKey());
     return client;
 }
@@ -220,7 +206,7 @@ void TestApiClient::attributionHeaders()
     QVERIFY(o->done);
     QVERIFY2(o->status > 0, qPrintable(o->error.userMessage()));
 
-    const auto headers = m_sim->lastRequestHeaders(path);
+    const auto headers = m_sim.server()->lastRequestHeaders(path);
     QVERIFY(!headers.isEmpty());
     QCOMPARE(headerValue(headers, "Authorization"), "Bearer "_ba + sim::fullKey().toUtf8());
     QCOMPARE(headerValue(headers, "X-AnyRouter-Title"), "Api Tests Title"_ba);
@@ -231,7 +217,7 @@ void TestApiClient::attributionHeaders()
     // The defaults name the app and its build version.
     auto plain = makeClient();
     run(plain->get(u"/models/count"_s, KeyRole::Inference));
-    const auto defaults = m_sim->lastRequestHeaders(u"/models/count"_s);
+    const auto defaults = m_sim.server()->lastRequestHeaders(u"/models/count"_s);
     QCOMPARE(headerValue(defaults, "X-AnyRouter-Title"), "AnyRouter Desktop"_ba);
     QCOMPARE(headerValue(defaults, "X-AnyRouter-Source"), "desktop"_ba);
     QCOMPARE(headerValue(defaults, "X-AnyRouter-Version"), QByteArray(ANYROUTER_VERSION));
@@ -244,12 +230,12 @@ void TestApiClient::keyRoles()
 
     auto o = run(client->get(u"/credits"_s, KeyRole::Management));
     QVERIFY2(o->ok, qPrintable(o->error.userMessage()));
-    QCOMPARE(headerValue(m_sim->lastRequestHeaders(u"/credits"_s), "Authorization"),
+    QCOMPARE(headerValue(m_sim.server()->lastRequestHeaders(u"/credits"_s), "Authorization"),
              "Bearer "_ba + sim::managementKey().toUtf8());
 
     o = run(client->get(u"/models/count"_s, KeyRole::Inference));
     QVERIFY2(o->ok, qPrintable(o->error.userMessage()));
-    QCOMPARE(headerValue(m_sim->lastRequestHeaders(u"/models/count"_s), "Authorization"),
+    QCOMPARE(headerValue(m_sim.server()->lastRequestHeaders(u"/models/count"_s), "Authorization"),
              "Bearer "_ba + sim::inferenceKey().toUtf8());
     QVERIFY(!client->keyLabel(KeyRole::Management).contains(sim::managementKey()));
     QVERIFY(!client->keyLabel(KeyRole::Inference).isEmpty());
@@ -259,14 +245,14 @@ void TestApiClient::keyRoles()
     client->setKeys(sim::fullKey());
     o = run(client->get(u"/credits"_s, KeyRole::Management));
     QVERIFY2(o->ok, qPrintable(o->error.userMessage()));
-    QCOMPARE(headerValue(m_sim->lastRequestHeaders(u"/credits"_s), "Authorization"),
+    QCOMPARE(headerValue(m_sim.server()->lastRequestHeaders(u"/credits"_s), "Authorization"),
              "Bearer "_ba + sim::fullKey().toUtf8());
 
     // KeyRole::None sends no credential at all (device login, health).
     o = run(client->get(u"/health"_s, KeyRole::None));
     QVERIFY2(o->ok, qPrintable(o->error.userMessage()));
-    QVERIFY(!hasHeader(m_sim->lastRequestHeaders(u"/health"_s), "Authorization"));
-    QVERIFY(hasHeader(m_sim->lastRequestHeaders(u"/health"_s), "X-AnyRouter-Title"));
+    QVERIFY(!hasHeader(m_sim.server()->lastRequestHeaders(u"/health"_s), "Authorization"));
+    QVERIFY(hasHeader(m_sim.server()->lastRequestHeaders(u"/health"_s), "X-AnyRouter-Title"));
 }
 
 void TestApiClient::retriesOn429HonouringRetryAfter()
@@ -277,13 +263,13 @@ void TestApiClient::retriesOn429HonouringRetryAfter()
     auto o = watch(client->get(u"/models/count"_s, KeyRole::Inference));
 
     QTRY_COMPARE(clock.pendingCount(), 1);
-    QCOMPARE(m_sim->requestCount(u"/models/count"_s), 1);
+    QCOMPARE(m_sim.server()->requestCount(u"/models/count"_s), 1);
     QCOMPARE(clock.scheduledDelays(), QList<qint64>{3000});
     clock.advance(2999); // Retry-After is honoured exactly: not a millisecond early
     QCOMPARE(clock.pendingCount(), 1);
     QVERIFY(!o->done);
     clock.advance(1);
-    QTRY_COMPARE(m_sim->requestCount(u"/models/count"_s), 2);
+    QTRY_COMPARE(m_sim.server()->requestCount(u"/models/count"_s), 2);
     QTRY_COMPARE(clock.pendingCount(), 1);
     QCOMPARE(clock.scheduledDelays(), (QList<qint64>{3000, 3000}));
     clock.advance(3000);
@@ -291,7 +277,7 @@ void TestApiClient::retriesOn429HonouringRetryAfter()
     QVERIFY2(o->ok, qPrintable(o->error.userMessage()));
     QCOMPARE(o->attempts, 3);
     QCOMPARE(o->status, 200);
-    QCOMPARE(m_sim->requestCount(u"/models/count"_s), 3);
+    QCOMPARE(m_sim.server()->requestCount(u"/models/count"_s), 3);
     QCOMPARE(clock.pendingCount(), 0);
     QCOMPARE(o->finishedCount, 1);
 }
@@ -326,7 +312,7 @@ void TestApiClient::retriesOn5xxWithBackoff()
     qint64 jitterSum = 0;
     for (int i = 0; i < maxAttempts - 1; ++i) {
         QTRY_COMPARE(clock.pendingCount(), 1);
-        QCOMPARE(m_sim->requestCount(u"/models/count"_s), i + 1);
+        QCOMPARE(m_sim.server()->requestCount(u"/models/count"_s), i + 1);
         QVERIFY(!o->done);
         const qint64 delay = clock.scheduledDelays().at(i);
         const qint64 base = std::min<qint64>(policy.baseDelayMs << i, policy.maxDelayMs);
@@ -341,7 +327,7 @@ void TestApiClient::retriesOn5xxWithBackoff()
     QCOMPARE(ApiError::categoryName(o->error.category()), category);
     QCOMPARE(o->error.httpStatus(), fault.toInt());
     QCOMPARE(o->attempts, maxAttempts);
-    QCOMPARE(m_sim->requestCount(u"/models/count"_s), maxAttempts);
+    QCOMPARE(m_sim.server()->requestCount(u"/models/count"_s), maxAttempts);
     QCOMPARE(clock.pendingCount(), 0);
     QCOMPARE(clock.scheduledDelays().size(), maxAttempts - 1);
     if (maxAttempts >= 4)
@@ -407,7 +393,7 @@ void TestApiClient::noRetryOn4xx()
     QCOMPARE(o->attempts, 1);
     QCOMPARE(clock.pendingCount(), 0);
     QVERIFY(clock.scheduledDelays().isEmpty());
-    QCOMPARE(m_sim->requestCount(path.section(u'%', 0, 0)), 1);
+    QCOMPARE(m_sim.server()->requestCount(path.section(u'%', 0, 0)), 1);
 }
 
 void TestApiClient::postNeverRetried_data()
@@ -450,14 +436,14 @@ void TestApiClient::postNeverRetried()
     QVERIFY(o->error.isRetryable()); // retryable in principle, yet not retried: not idempotent
     QCOMPARE(o->attempts, 1);
     QCOMPARE(clock.pendingCount(), 0);
-    QCOMPARE(m_sim->requestCount(path), 1);
+    QCOMPARE(m_sim.server()->requestCount(path), 1);
 }
 
 void TestApiClient::rateLimitCaptured()
 {
-    sim::SimConfig config;
+    sim::SimConfig config = test::SimFixture::fastConfig();
     config.rateLimitPerMinute = 4;
-    QVERIFY(startSim(config));
+    QVERIFY(m_sim.start(config));
     auto client = makeClient();
     client->setRetryPolicy(RetryPolicy::none());
     QSignalSpy spy(client.get(), &ApiClient::rateLimitChanged);
@@ -571,7 +557,7 @@ void TestApiClient::abortDuringRetryWait()
     QCOMPARE(o->error.category(), ApiError::Category::Cancelled);
     clock.advance(60000);
     QTRY_VERIFY(guard.isNull()); // the reply cleaned itself up
-    QCOMPARE(m_sim->requestCount(u"/models/count"_s), 1);
+    QCOMPARE(m_sim.server()->requestCount(u"/models/count"_s), 1);
     QCOMPARE(o->finishedCount, 1);
 }
 

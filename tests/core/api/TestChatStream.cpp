@@ -3,11 +3,11 @@
 // framing, keep-alive comments, reasoning deltas), metadata and timing are filled in, and every
 // injected fault ends in a clear ApiError with the content received so far kept; abort() is
 // immediate and final.
+#include "SimFixture.h"
 #include "TestSupport.h"
 #include "core/api/ChatStream.h"
 #include "core/domain/ModelInfo.h"
 #include "sim/SimKeys.h"
-#include "sim/SimServer.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -105,7 +105,6 @@ private slots:
     void abortDuringReconnectWait();
 
 private:
-    bool startSim(sim::SimConfig config);
     std::unique_ptr<ApiClient> makeClient(Clock* clock = nullptr);
     ChatRequest request(const QString& prompt, const QString& model = kModel) const;
     // The non-streamed reply for the same request, fetched with a plain POST (an oracle that does
@@ -114,7 +113,7 @@ private:
     static QString contentOf(const QJsonObject& reply);
 
     QNetworkAccessManager* m_nam = nullptr;
-    std::unique_ptr<sim::SimServer> m_sim;
+    test::SimFixture m_sim;
 };
 
 void TestChatStream::initTestCase()
@@ -127,34 +126,22 @@ void TestChatStream::init()
     // Reading a reply Qt already closed is a bug in the stream's bookkeeping, not noise.
     QTest::failOnWarning(QRegularExpression(u"QIODevice::read"_s));
     m_nam = new QNetworkAccessManager(this);
-    sim::SimConfig config;
+    sim::SimConfig config = test::SimFixture::fastConfig(); // as fast as possible unless a test slows it down
     config.ttftMs = 5;
-    config.tokensPerSecond = 0; // as fast as possible unless a test slows it down
-    QVERIFY(startSim(config));
+    QVERIFY(m_sim.start(config));
 }
 
 void TestChatStream::cleanup()
 {
-    m_sim.reset();
+    m_sim.stop();
     delete m_nam;
     m_nam = nullptr;
-}
-
-bool TestChatStream::startSim(sim::SimConfig config)
-{
-    m_sim = std::make_unique<sim::SimServer>(config);
-    QString error;
-    if (!m_sim->start(&error)) {
-        qWarning("simulator did not start: %s", qPrintable(error));
-        return false;
-    }
-    return true;
 }
 
 std::unique_ptr<ApiClient> TestChatStream::makeClient(Clock* clock)
 {
     auto client = std::make_unique<ApiClient>(m_nam, nullptr, clock);
-    client->setBaseUrl(m_sim->baseUrl());
+    client->setBaseUrl(m_sim.baseUrl());
     client->setKeys(sim::fullKey());
     return client;
 }
@@ -236,9 +223,9 @@ void TestChatStream::normalStream()
     QFETCH(int, completionTokens);
     QFETCH(QString, finishReason);
 
-    m_sim->config().framing = framing;
-    m_sim->config().keepAliveMs = keepAliveMs;
-    m_sim->config().tokensPerSecond = tokensPerSecond;
+    m_sim.server()->config().framing = framing;
+    m_sim.server()->config().keepAliveMs = keepAliveMs;
+    m_sim.server()->config().tokensPerSecond = tokensPerSecond;
     ChatRequest req = request(prompt);
     if (maxTokens > 0)
         req.maxTokens = maxTokens;
@@ -295,12 +282,13 @@ void TestChatStream::normalStream()
     QVERIFY(!stream.keyLabel().contains(sim::fullKey()));
 
     // The request carried the credentials, attribution and streaming options.
-    const auto headers = m_sim->lastRequestHeaders(u"/chat/completions"_s);
+    const auto headers = m_sim.server()->lastRequestHeaders(u"/chat/completions"_s);
     QCOMPARE(headerValue(headers, "Authorization"), "Bearer "_ba + sim::fullKey().toUtf8());
     QCOMPARE(headerValue(headers, "X-AnyRouter-Title"), "AnyRouter Desktop"_ba);
     QCOMPARE(headerValue(headers, "X-AnyRouter-Source"), "desktop"_ba);
     QVERIFY(headerValue(headers, "Accept").contains("text/event-stream"));
-    const QJsonObject body = QJsonDocument::fromJson(m_sim->lastRequestBody(u"/chat/completions"_s)).object();
+    const QJsonObject body =
+        QJsonDocument::fromJson(m_sim.server()->lastRequestBody(u"/chat/completions"_s)).object();
     QCOMPARE(body.value(u"stream"_s).toBool(), true);
     QCOMPARE(body.value(u"model"_s).toString(), kModel);
     QCOMPARE(body.value(u"messages"_s).toArray().size(), 2);
@@ -414,7 +402,7 @@ void TestChatStream::midStreamFaults()
     if (deltas < 0)
         QCOMPARE(stream.content(), full);
     // Content had been delivered: never retried.
-    QCOMPARE(m_sim->requestCount(u"/chat/completions"_s), 2); // the reference + this stream
+    QCOMPARE(m_sim.server()->requestCount(u"/chat/completions"_s), 2); // the reference + this stream
     QCOMPARE(rec.deltasAfterFinish, 0);
 }
 
@@ -499,7 +487,7 @@ void TestChatStream::statusFaultsBeforeContent()
     ChatRequest req = request(u"Retry me if you can [[tokens=15]]"_s);
     const QString expected = contentOf(referenceReply(req));
     QVERIFY(!expected.isEmpty());
-    const int before = m_sim->requestCount(u"/chat/completions"_s);
+    const int before = m_sim.server()->requestCount(u"/chat/completions"_s);
 
     ManualClock clock;
     auto client = makeClient(&clock);
@@ -519,10 +507,11 @@ void TestChatStream::statusFaultsBeforeContent()
     QTRY_VERIFY_WITH_TIMEOUT(stream.isFinished(), 20000);
     QCOMPARE(rec.finished, 1);
     QCOMPARE(clock.scheduledDelays(), delays);
-    QCOMPARE(m_sim->requestCount(u"/chat/completions"_s) - before, requests);
+    QCOMPARE(m_sim.server()->requestCount(u"/chat/completions"_s) - before, requests);
     if (!pin.isEmpty())
-        QCOMPARE(headerValue(m_sim->lastRequestHeaders(u"/chat/completions"_s), "X-AnyRouter-Provider"),
-                 pin.toUtf8());
+        QCOMPARE(
+            headerValue(m_sim.server()->lastRequestHeaders(u"/chat/completions"_s), "X-AnyRouter-Provider"),
+            pin.toUtf8());
 
     if (completes) {
         QVERIFY2(stream.state() == ChatStream::State::Completed, qPrintable(stream.error().userMessage()));
@@ -619,7 +608,7 @@ void TestChatStream::slowDrip()
 
 void TestChatStream::abortWhileStreaming()
 {
-    m_sim->config().tokensPerSecond = 40;
+    m_sim.server()->config().tokensPerSecond = 40;
     auto client = makeClient();
     ChatStream stream(client.get(), request(u"A slow answer [[tokens=200]]"_s));
     Recorder rec;
@@ -653,13 +642,13 @@ void TestChatStream::abortWhileStreaming()
 
 void TestChatStream::abortBeforeFirstByte()
 {
-    m_sim->config().ttftMs = 3000;
+    m_sim.server()->config().ttftMs = 3000;
     auto client = makeClient();
     ChatStream stream(client.get(), request(u"Never mind [[tokens=5]]"_s));
     QSignalSpy finished(&stream, &ChatStream::finished);
     QSignalSpy content(&stream, &ChatStream::contentReceived);
     stream.start();
-    QTRY_COMPARE(m_sim->requestCount(u"/chat/completions"_s), 1);
+    QTRY_COMPARE(m_sim.server()->requestCount(u"/chat/completions"_s), 1);
     stream.abort();
     QCOMPARE(int(stream.state()), int(ChatStream::State::Cancelled));
     QCOMPARE(finished.count(), 1);
@@ -685,7 +674,7 @@ void TestChatStream::abortDuringRetryWait()
     clock.advance(60000); // the pending retry must not send anything now
     QCOMPARE(int(stream.state()), int(ChatStream::State::Cancelled));
     QVERIFY(!finished.wait(200));
-    QCOMPARE(m_sim->requestCount(u"/chat/completions"_s), 1);
+    QCOMPARE(m_sim.server()->requestCount(u"/chat/completions"_s), 1);
 }
 
 static quint16 deadPort()

@@ -1,10 +1,10 @@
 // TestDeviceLogin: the CLI-style device-code sign-in against the simulator over real loopback HTTP —
 // start -> codeReady, authorization_pending polls, approval -> a key that then works for chat,
 // slow_down adding 5 s to the interval, expiry (server- and client-side), denial and cancel.
+#include "SimFixture.h"
 #include "TestSupport.h"
 #include "core/api/ChatStream.h"
 #include "core/api/DeviceLogin.h"
-#include "sim/SimServer.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -41,7 +41,7 @@ private:
     static int tokenPolls(sim::SimServer* s) { return s->requestCount(u"/auth/cli/device/token"_s); }
 
     QNetworkAccessManager* m_nam = nullptr;
-    std::unique_ptr<sim::SimServer> m_sim;
+    test::SimFixture m_sim;
 };
 
 void TestDeviceLogin::initTestCase()
@@ -54,17 +54,12 @@ void TestDeviceLogin::initTestCase()
 void TestDeviceLogin::init()
 {
     m_nam = new QNetworkAccessManager(this);
-    sim::SimConfig config;
-    config.ttftMs = 0;
-    config.tokensPerSecond = 0;
-    m_sim = std::make_unique<sim::SimServer>(config);
-    QString error;
-    QVERIFY2(m_sim->start(&error), qPrintable(error));
+    QVERIFY(m_sim.start(test::SimFixture::fastConfig()));
 }
 
 void TestDeviceLogin::cleanup()
 {
-    m_sim.reset();
+    m_sim.stop();
     delete m_nam;
     m_nam = nullptr;
 }
@@ -72,7 +67,7 @@ void TestDeviceLogin::cleanup()
 std::unique_ptr<ApiClient> TestDeviceLogin::makeClient(Clock* clock)
 {
     auto client = std::make_unique<ApiClient>(m_nam, nullptr, clock);
-    client->setBaseUrl(m_sim->baseUrl());
+    client->setBaseUrl(m_sim.baseUrl());
     return client;
 }
 
@@ -103,21 +98,21 @@ void TestDeviceLogin::approvedAfterPendingPolls()
     QVERIFY(code.verificationUriComplete.toString().contains(code.userCode));
     QCOMPARE(code.intervalSeconds, 1);
     QCOMPARE(code.expiresInSeconds, 600);
-    QCOMPARE(m_sim->lastDeviceUserCode(), code.userCode);
+    QCOMPARE(m_sim.server()->lastDeviceUserCode(), code.userCode);
 
     // Pending: the client keeps polling and reports nothing yet.
-    QTRY_VERIFY_WITH_TIMEOUT(tokenPolls(m_sim.get()) >= 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(tokenPolls(m_sim.server()) >= 2, 10000);
     QCOMPARE(succeeded.count(), 0);
     QCOMPARE(failed.count(), 0);
     QVERIFY(login.isActive());
-    const auto pollHeaders = m_sim->lastRequestHeaders(u"/auth/cli/device/token"_s);
+    const auto pollHeaders = m_sim.server()->lastRequestHeaders(u"/auth/cli/device/token"_s);
     for (const auto& h : pollHeaders)
         QVERIFY2(h.first.compare("Authorization", Qt::CaseInsensitive) != 0, "device polls carry no key");
     const QJsonObject pollBody =
-        QJsonDocument::fromJson(m_sim->lastRequestBody(u"/auth/cli/device/token"_s)).object();
+        QJsonDocument::fromJson(m_sim.server()->lastRequestBody(u"/auth/cli/device/token"_s)).object();
     QCOMPARE(pollBody.value(u"device_code"_s).toString(), code.deviceCode);
 
-    m_sim->approveDevice(code.userCode);
+    m_sim.server()->approveDevice(code.userCode);
     QVERIFY(succeeded.wait(10000));
     QCOMPARE(failed.count(), 0);
     QVERIFY(!login.isActive());
@@ -137,9 +132,9 @@ void TestDeviceLogin::approvedAfterPendingPolls()
     QVERIFY(!stream.content().isEmpty());
 
     // No further polling after success.
-    const int polls = tokenPolls(m_sim.get());
+    const int polls = tokenPolls(m_sim.server());
     QVERIFY(!succeeded.wait(1500));
-    QCOMPARE(tokenPolls(m_sim.get()), polls);
+    QCOMPARE(tokenPolls(m_sim.server()), polls);
 }
 
 void TestDeviceLogin::slowDownAddsFiveSeconds()
@@ -157,7 +152,7 @@ void TestDeviceLogin::slowDownAddsFiveSeconds()
 
     for (int i = 0; i < 3; ++i) {
         clock.advance(clock.nextDueInMs());
-        QTRY_COMPARE(tokenPolls(m_sim.get()), i + 1);
+        QTRY_COMPARE(tokenPolls(m_sim.server()), i + 1);
         QTRY_COMPARE(clock.pendingCount(), 1);
     }
     QCOMPARE(failed.count(), 0);
@@ -176,7 +171,7 @@ void TestDeviceLogin::slowDownAddsFiveSeconds()
 
     // Approval still ends it well.
     QSignalSpy succeeded(&login, &DeviceLogin::succeeded);
-    m_sim->approveDevice(code.userCode);
+    m_sim.server()->approveDevice(code.userCode);
     clock.advance(clock.nextDueInMs());
     QTRY_VERIFY(succeeded.count() == 1 || clock.pendingCount() == 1);
     // A slow_down answer to a too-fast poll may come first; keep going.
@@ -198,7 +193,7 @@ void TestDeviceLogin::expiredOnServer()
     QSignalSpy succeeded(&login, &DeviceLogin::succeeded);
     DeviceCode code;
     QVERIFY(startLogin(login, &code));
-    m_sim->expireDevice(code.userCode);
+    m_sim.server()->expireDevice(code.userCode);
     for (int i = 0; i < 5 && failed.isEmpty(); ++i) {
         QTRY_VERIFY(!failed.isEmpty() || clock.pendingCount() == 1);
         if (failed.isEmpty())
@@ -225,11 +220,11 @@ void TestDeviceLogin::expiredOnClient()
     QTRY_COMPARE(clock.pendingCount(), 1);
     clock.advance(qint64(code.expiresInSeconds) * 1000 + 1000); // first poll fires, then time jumps on
     QTRY_VERIFY(!failed.isEmpty() || clock.pendingCount() == 1);
-    const int polls = tokenPolls(m_sim.get());
+    const int polls = tokenPolls(m_sim.server());
     if (failed.isEmpty())
         clock.advance(clock.nextDueInMs());
     QTRY_COMPARE(failed.count(), 1);
-    QCOMPARE(tokenPolls(m_sim.get()), polls); // decided locally
+    QCOMPARE(tokenPolls(m_sim.server()), polls); // decided locally
     const ApiError e = failed.at(0).at(0).value<ApiError>();
     QCOMPARE(e.category(), ApiError::Category::Timeout);
     QVERIFY(e.userMessage().contains(u"expired"_s));
@@ -244,7 +239,7 @@ void TestDeviceLogin::denied()
     QSignalSpy succeeded(&login, &DeviceLogin::succeeded);
     DeviceCode code;
     QVERIFY(startLogin(login, &code));
-    m_sim->denyDevice(code.userCode);
+    m_sim.server()->denyDevice(code.userCode);
     for (int i = 0; i < 5 && failed.isEmpty(); ++i) {
         QTRY_VERIFY(!failed.isEmpty() || clock.pendingCount() == 1);
         if (failed.isEmpty())
@@ -270,9 +265,9 @@ void TestDeviceLogin::cancelled()
     QTRY_COMPARE(clock.pendingCount(), 1);
     login.cancel();
     QVERIFY(!login.isActive());
-    m_sim->approveDevice(code.userCode);
+    m_sim.server()->approveDevice(code.userCode);
     clock.advance(60000);
-    QCOMPARE(tokenPolls(m_sim.get()), 0); // the scheduled poll saw the cancel
+    QCOMPARE(tokenPolls(m_sim.server()), 0); // the scheduled poll saw the cancel
     QVERIFY(!succeeded.wait(300));
     QCOMPARE(failed.count(), 0);
 }

@@ -2,6 +2,7 @@
 // over real loopback HTTP — every models/pricing/credits shape, key lifecycle and permissions, key
 // validation summaries, generation stats after a streamed chat, activity, health, and optional
 // endpoints a gateway lacks reported as "unsupported" rather than as errors.
+#include "SimFixture.h"
 #include "TestSupport.h"
 #include "core/api/AccountService.h"
 #include "core/api/CatalogService.h"
@@ -9,7 +10,6 @@
 #include "core/api/HealthService.h"
 #include "core/api/UsageService.h"
 #include "sim/SimKeys.h"
-#include "sim/SimServer.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -86,14 +86,13 @@ private slots:
     void optionalEndpointsUnsupported();
 
 private:
-    bool startSim(sim::SimConfig config = {});
     std::unique_ptr<ApiClient> makeClient(const QString& key = sim::fullKey(), const QString& mgmt = {});
     QList<ModelInfo> fetchModels(CatalogService& catalog, bool* ok);
     // Runs one streamed chat to its end and returns the stream (parented to the test object).
     ChatStream* chat(ApiClient* client, const QString& model, const QString& prompt);
 
     QNetworkAccessManager* m_nam = nullptr;
-    std::unique_ptr<sim::SimServer> m_sim;
+    test::SimFixture m_sim;
 };
 
 void TestServices::initTestCase()
@@ -104,33 +103,20 @@ void TestServices::initTestCase()
 void TestServices::init()
 {
     m_nam = new QNetworkAccessManager(this);
-    QVERIFY(startSim());
+    QVERIFY(m_sim.start(test::SimFixture::fastConfig()));
 }
 
 void TestServices::cleanup()
 {
-    m_sim.reset();
+    m_sim.stop();
     delete m_nam;
     m_nam = nullptr;
-}
-
-bool TestServices::startSim(sim::SimConfig config)
-{
-    config.ttftMs = 0;
-    config.tokensPerSecond = 0;
-    m_sim = std::make_unique<sim::SimServer>(config);
-    QString error;
-    if (!m_sim->start(&error)) {
-        qWarning("simulator did not start: %s", qPrintable(error));
-        return false;
-    }
-    return true;
 }
 
 std::unique_ptr<ApiClient> TestServices::makeClient(const QString& key, const QString& mgmt)
 {
     auto client = std::make_unique<ApiClient>(m_nam);
-    client->setBaseUrl(m_sim->baseUrl());
+    client->setBaseUrl(m_sim.baseUrl());
     client->setKeys(key, mgmt);
     client->setRetryPolicy(RetryPolicy::none());
     return client;
@@ -178,8 +164,8 @@ void TestServices::catalogShapes()
 {
     QFETCH(sim::ModelsShape, modelsShape);
     QFETCH(sim::PricingShape, pricingShape);
-    m_sim->config().modelsShape = modelsShape;
-    m_sim->config().pricingShape = pricingShape;
+    m_sim.server()->config().modelsShape = modelsShape;
+    m_sim.server()->config().pricingShape = pricingShape;
 
     auto client = makeClient(sim::inferenceKey());
     CatalogService catalog(client.get());
@@ -187,7 +173,7 @@ void TestServices::catalogShapes()
     const QList<ModelInfo> models = fetchModels(catalog, &ok);
     QVERIFY(ok);
     QVERIFY2(models.size() >= 150, qPrintable(QString::number(models.size())));
-    QCOMPARE(models.size(), m_sim->modelCount());
+    QCOMPARE(models.size(), m_sim.server()->modelCount());
 
     QSet<QString> providers;
     int free = 0;
@@ -225,10 +211,10 @@ void TestServices::catalogPricesAgreeAcrossShapes()
     auto client = makeClient(sim::inferenceKey());
     CatalogService catalog(client.get());
     bool ok = false;
-    m_sim->config().pricingShape = sim::PricingShape::AnyRouterPer1K;
+    m_sim.server()->config().pricingShape = sim::PricingShape::AnyRouterPer1K;
     const QList<ModelInfo> per1k = fetchModels(catalog, &ok);
     QVERIFY(ok);
-    m_sim->config().pricingShape = sim::PricingShape::OpenRouterPerToken;
+    m_sim.server()->config().pricingShape = sim::PricingShape::OpenRouterPerToken;
     const QList<ModelInfo> perToken = fetchModels(catalog, &ok);
     QVERIFY(ok);
     QCOMPARE(per1k.size(), perToken.size());
@@ -264,7 +250,7 @@ void TestServices::modelDetailAndCount()
     QVERIFY(m.contextLength > 0);
     QVERIFY(!m.name.isEmpty());
     // The id travelled percent-encoded as one path segment.
-    QCOMPARE(m_sim->requestCount(u"/models/anthropic"_s), 1);
+    QCOMPARE(m_sim.server()->requestCount(u"/models/anthropic"_s), 1);
 
     Waiter<ModelInfo> missing;
     catalog.fetchModel(u"nobody/no-such-model"_s, this, missing.callback());
@@ -277,7 +263,7 @@ void TestServices::modelDetailAndCount()
     catalog.fetchCount(this, count.callback());
     QVERIFY(count.wait());
     QVERIFY2(count.result().ok(), qPrintable(count.result().error.userMessage()));
-    QCOMPARE(count.result().value, qint64(m_sim->modelCount()));
+    QCOMPARE(count.result().value, qint64(m_sim.server()->modelCount()));
     QVERIFY(count.result().value >= 150);
 }
 
@@ -299,8 +285,8 @@ void TestServices::credits()
     QFETCH(sim::CreditsShape, shape);
     QFETCH(QString, key);
     QFETCH(QString, managementKey);
-    m_sim->config().creditsShape = shape;
-    m_sim->setBalance(12.5);
+    m_sim.server()->config().creditsShape = shape;
+    m_sim.server()->setBalance(12.5);
     auto client = makeClient(key, managementKey);
     AccountService account(client.get());
     Waiter<Credits> w;
@@ -328,13 +314,13 @@ void TestServices::creditsFollowSpending()
     QVERIFY(cost > 0);
 
     for (auto shape : {sim::CreditsShape::Balance, sim::CreditsShape::OpenRouterData}) {
-        m_sim->config().creditsShape = shape;
+        m_sim.server()->config().creditsShape = shape;
         Waiter<Credits> after;
         account.fetchCredits(this, after.callback());
         QVERIFY(after.wait() && after.result().ok());
         QVERIFY2(near(after.result().value.balance, 25.0 - cost, 1e-6),
                  qPrintable(QString::number(after.result().value.balance.value_or(-1), 'g', 12)));
-        QVERIFY(near(after.result().value.balance, m_sim->balance(), 1e-6));
+        QVERIFY(near(after.result().value.balance, m_sim.server()->balance(), 1e-6));
     }
 }
 
@@ -672,12 +658,12 @@ void TestServices::health()
 
 void TestServices::optionalEndpointsUnsupported()
 {
-    sim::SimConfig config;
+    sim::SimConfig config = test::SimFixture::fastConfig();
     config.offerActivity = false;
     config.offerGeneration = false;
     config.offerHealth = false;
     config.offerKeys = false;
-    QVERIFY(startSim(config));
+    QVERIFY(m_sim.start(config));
     auto client = makeClient();
 
     ChatStream* stream = chat(client.get(), u"openai/gpt-5.4-mini"_s, u"no stats here [[tokens=4]]"_s);
@@ -691,7 +677,7 @@ void TestServices::optionalEndpointsUnsupported()
     QVERIFY(!gen.result().error.isError());
     QVERIFY(!gen.result().ok());
     // Both documented forms were tried before concluding the gateway lacks the endpoint.
-    QCOMPARE(m_sim->requestCount(u"/generation"_s), 2);
+    QCOMPARE(m_sim.server()->requestCount(u"/generation"_s), 2);
 
     Waiter<QList<ActivityRow>> act;
     usage.fetchActivity(QDate(), this, act.callback());
