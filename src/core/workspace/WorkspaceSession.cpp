@@ -3,6 +3,7 @@
 
 #include "core/AppContext.h"
 #include "core/account/AccountStatus.h"
+#include "core/account/KeyManager.h"
 #include "core/catalog/CatalogRepository.h"
 #include "core/usage/UsageReports.h"
 #include "core/workspace/WorkspaceManager.h"
@@ -23,6 +24,7 @@ WorkspaceSession::WorkspaceSession(AppContext* context, const Workspace& workspa
     });
     m_catalog->loadCache();
     m_account = new AccountStatus(this);
+    m_keys = new KeyManager(this);
     m_usage = new UsageReports(this);
 }
 

@@ -15,6 +15,7 @@ namespace anyrouter {
 class AccountStatus;
 class AppContext;
 class CatalogRepository;
+class KeyManager;
 class UsageReports;
 
 class WorkspaceSession : public QObject
@@ -37,6 +38,8 @@ public:
     // The workspace's credits, balance snapshots, low-balance state and gateway health: read once the
     // keys are ready, re-read every 10 minutes and on refresh().
     AccountStatus* account() const { return m_account; }
+    // The workspace's API keys and their management; the list is fetched once observed.
+    KeyManager* keys() const { return m_keys; }
     // The workspace's usage reports (gateway activity, ledger charts, reconciliation): fetched once observed.
     UsageReports* usage() const { return m_usage; }
 
@@ -57,6 +60,7 @@ private:
     bool m_keysReady = false;
     CatalogRepository* m_catalog = nullptr;
     AccountStatus* m_account = nullptr;
+    KeyManager* m_keys = nullptr;
     UsageReports* m_usage = nullptr;
 };
 

@@ -21,11 +21,10 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
     m_tabs->setDocumentMode(true);
     WorkspaceManager* ws = context->workspaces();
     m_credits = new CreditsPanel(context, m_tabs);
-    m_keys = new KeysPanel(ws, m_tabs);
+    m_keys = new KeysPanel(context, m_tabs);
     m_usage = new UsagePanel(ws, context->ledger(), context->workspaceStore(), m_tabs);
     // Built at start-up but mostly unseen: keys and usage are fetched when their tab is shown (the
     // credits panel fetches at once: its low-balance warning belongs in the status bar).
-    m_keys->setDeferredWhileHidden(true);
     m_usage->setDeferredWhileHidden(true);
     if (context->database())
         m_usage->setLedgerDatabasePath(context->database()->filePath()); // ledger reads off the GUI thread

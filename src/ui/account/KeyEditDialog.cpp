@@ -1,6 +1,8 @@
 // KeyEditDialog: builds the form for its mode and turns it into a create request or a minimal update.
 #include "ui/account/KeyEditDialog.h"
 
+#include "ui/common/Palette.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
@@ -110,7 +112,7 @@ KeyEditDialog::KeyEditDialog(Mode mode, const ApiKeyInfo& key, QWidget* parent)
     m_problem = new QLabel(this);
     m_problem->setWordWrap(true);
     m_problem->setTextFormat(Qt::PlainText);
-    m_problem->setStyleSheet(u"color: #b3261e;"_s);
+    m_problem->setStyleSheet(palette::textCss(palette::Role::Error));
     m_problem->setAccessibleName(tr("Input problem"));
     m_problem->hide();
     layout->addWidget(m_problem);

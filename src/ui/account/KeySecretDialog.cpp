@@ -2,6 +2,8 @@
 // warning; wipes its copies of the secret when it closes.
 #include "ui/account/KeySecretDialog.h"
 
+#include "ui/common/Palette.h"
+
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
@@ -57,8 +59,12 @@ KeySecretDialog::KeySecretDialog(Reason reason, const QString& keyName, const QS
     m_warning->setWordWrap(true);
     m_warning->setText(warningText());
     m_warning->setAccessibleName(tr("Warning"));
-    m_warning->setStyleSheet(u"QLabel { background: rgba(191, 135, 0, 0.14); border: 1px solid "
-                             "rgba(191, 135, 0, 0.55); border-radius: 4px; padding: 6px 8px; }"_s);
+    QColor background = palette::color(palette::Role::Warning), border = background;
+    background.setAlphaF(0.14f);
+    border.setAlphaF(0.55f);
+    m_warning->setStyleSheet(
+        u"QLabel { background: %1; border: 1px solid %2; border-radius: 4px; padding: 6px 8px; }"_s.arg(
+            background.name(QColor::HexArgb), border.name(QColor::HexArgb)));
     layout->addWidget(m_warning);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);

@@ -56,16 +56,6 @@ int KeyTableModel::rowOfHash(const QString& hash) const
     return -1;
 }
 
-bool KeyTableModel::containsName(const QString& name, const QString& exceptHash) const
-{
-    const QString wanted = name.trimmed();
-    for (const ApiKeyInfo& k : m_keys) {
-        if (k.hash != exceptHash && k.name.compare(wanted, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
 void KeyTableModel::upsertKey(const ApiKeyInfo& key)
 {
     const int row = rowOfHash(key.hash);

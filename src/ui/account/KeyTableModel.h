@@ -46,7 +46,6 @@ public:
     const QList<ApiKeyInfo>& keys() const { return m_keys; }
     const ApiKeyInfo& keyAt(int row) const { return m_keys.at(row); }
     int rowOfHash(const QString& hash) const; // -1 when absent
-    bool containsName(const QString& name, const QString& exceptHash = {}) const;
     // In-place edits from a server answer: one row changes, the view keeps its scroll and selection.
     void upsertKey(const ApiKeyInfo& key);
     bool removeKey(const QString& hash);

@@ -1,11 +1,14 @@
-// KeysPanel: key list, actions, explanations and the workspace re-binding of the Keys page.
+// KeysPanel: key table, actions, forms, messages and explanations of the Keys page, over KeyManager.
 #include "ui/account/KeysPanel.h"
 
 #include "ui/account/KeyEditDialog.h"
 #include "ui/account/KeySecretDialog.h"
 #include "ui/account/KeyTableModel.h"
+#include "ui/common/EndpointStateView.h"
+#include "ui/common/Palette.h"
 
-#include "core/workspace/WorkspaceManager.h"
+#include "core/AppContext.h"
+#include "core/workspace/WorkspaceSession.h"
 
 #include <QAction>
 #include <QFrame>
@@ -14,7 +17,6 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLocale>
-#include <QLoggingCategory>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
@@ -30,8 +32,6 @@ namespace anyrouter {
 
 using namespace Qt::StringLiterals;
 
-Q_LOGGING_CATEGORY(lcKeys, "anyrouter.ui.keys")
-
 namespace {
 
 enum StackPage
@@ -40,31 +40,50 @@ enum StackPage
     StatePage
 };
 
-// A management answer may carry only part of the row (or nothing): keep what we knew and apply the
-// change ourselves, so the row never goes blank.
-ApiKeyInfo merged(const ApiKeyInfo& before, const ApiKeyInfo& answer, const KeyUpdate& u)
+// A palette role's colour, translucent ("#AARRGGBB" reads in style sheets), for a tinted frame.
+QString tint(palette::Role role, double alpha)
 {
-    if (!answer.name.isEmpty() || !answer.maskedKey.isEmpty()) {
-        ApiKeyInfo out = answer;
-        out.hash = before.hash;
-        return out;
-    }
-    ApiKeyInfo out = before;
-    if (u.name)
-        out.name = *u.name;
-    if (u.disabled)
-        out.disabled = *u.disabled;
-    if (u.limit)
-        out.limit = *u.limit;
-    if (u.limitReset)
-        out.limitReset = *u.limitReset;
-    return out;
+    QColor c = palette::color(role);
+    c.setAlphaF(float(alpha));
+    return c.name(QColor::HexArgb);
+}
+
+// What the message bar says while an operation is under way and when it failed, by
+// KeyOperation::Kind.
+struct OperationWords
+{
+    const char* progress;
+    const char* failure;
+};
+constexpr OperationWords kWords[] = {
+    {QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Creating “%1”…"),
+     QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Could not create “%1”.")},
+    {QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Renaming “%1”…"),
+     QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Could not rename “%1”.")},
+    {QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Changing the spend limit of “%1”…"),
+     QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Could not change the spend limit of “%1”.")},
+    {QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Disabling “%1”…"),
+     QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Could not disable “%1”.")},
+    {QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Enabling “%1”…"),
+     QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Could not enable “%1”.")},
+    {QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Deleting “%1”…"),
+     QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Could not delete “%1”.")},
+    {QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Asking the gateway for the secret of “%1”…"),
+     QT_TRANSLATE_NOOP("anyrouter::KeysPanel", "Could not reveal “%1”.")},
+};
+static_assert(std::size(kWords) == size_t(KeyOperation::Kind::Reveal) + 1, "one row per kind");
+
+// A server's words go into a custom EndpointStateView sentence, which fills in "%1" itself: keep a
+// "%1" of theirs from being filled.
+QString literal(QString text)
+{
+    return text.replace(u"%"_s, u"%\u2060"_s); // a word joiner: "%1" no longer reads as a place marker
 }
 
 } // namespace
 
-KeysPanel::KeysPanel(WorkspaceManager* workspaces, QWidget* parent)
-    : QWidget(parent), m_workspaces(workspaces), m_model(new KeyTableModel(this)),
+KeysPanel::KeysPanel(AppContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_model(new KeyTableModel(this)),
       m_proxy(new QSortFilterProxyModel(this))
 {
     setAccessibleName(tr("API keys"));
@@ -205,29 +224,34 @@ KeysPanel::KeysPanel(WorkspaceManager* workspaces, QWidget* parent)
     m_stateTitle->setAlignment(Qt::AlignHCenter);
     m_stateTitle->setTextFormat(Qt::PlainText);
     m_stateTitle->setWordWrap(true);
-    m_stateText = new QLabel(stateColumn);
-    m_stateText->setAlignment(Qt::AlignHCenter);
-    m_stateText->setTextFormat(Qt::PlainText);
-    m_stateText->setWordWrap(true);
-    m_stateText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_stateText->setAccessibleName(tr("Explanation"));
     stateLayout->addWidget(m_stateTitle);
-    stateLayout->addWidget(m_stateText);
+    // The sentence and its buttons: the shared state widget, in this panel's words.
+    m_stateView = new EndpointStateView(tr("the list of keys"), u"/keys"_s, stateColumn);
+    m_stateView->setAccessibleName(tr("Explanation"));
+    m_stateView->settingsButton()->setText(tr("&Workspace Settings…"));
+    m_stateView->settingsButton()->setAccessibleName(tr("Open the workspace settings"));
+    m_stateView->retryButton()->setText(tr("&Try Again"));
+    m_stateView->setMessage(EndpointStatus::State::Idle,
+                            tr("Choose a workspace in the toolbar, or create one, to manage its API keys."));
+    m_stateView->setMessage(EndpointStatus::State::Unauthorized,
+                            tr("The key was refused (401): it may be mistyped, revoked, disabled or expired. "
+                               "Check the keys in the workspace settings."));
+    m_stateView->setMessage(EndpointStatus::State::Unsupported,
+                            tr("This gateway does not offer key management. Manage its keys on the "
+                               "gateway's own website, if it has one."));
+    m_stateView->setMessage(EndpointStatus::State::Failed, u"%1"_s); // the error in its own words
+    m_stateView->setMessage(EndpointStatus::State::Offline, u"%1"_s);
+    stateLayout->addWidget(m_stateView);
     auto* stateButtons = new QHBoxLayout;
     stateButtons->addStretch(1);
-    m_settingsButton = new QPushButton(tr("&Workspace Settings…"), stateColumn);
-    m_settingsButton->setAccessibleName(tr("Open the workspace settings"));
-    m_retryButton = new QPushButton(tr("&Try Again"), stateColumn);
     m_emptyNewButton = new QPushButton(tr("&New Key…"), stateColumn);
-    stateButtons->addWidget(m_settingsButton);
-    stateButtons->addWidget(m_retryButton);
     stateButtons->addWidget(m_emptyNewButton);
     stateButtons->addStretch(1);
     stateLayout->addSpacing(8);
     stateLayout->addLayout(stateButtons);
     stateLayout->addStretch(2);
-    connect(m_settingsButton, &QPushButton::clicked, this, &KeysPanel::workspaceSettingsRequested);
-    connect(m_retryButton, &QPushButton::clicked, this, &KeysPanel::refresh);
+    connect(m_stateView, &EndpointStateView::settingsRequested, this, &KeysPanel::workspaceSettingsRequested);
+    connect(m_stateView, &EndpointStateView::retryRequested, this, &KeysPanel::refresh);
     connect(m_emptyNewButton, &QPushButton::clicked, this, &KeysPanel::newKey);
     m_stack->addWidget(statePage);
     layout->addWidget(m_stack, 1);
@@ -236,20 +260,8 @@ KeysPanel::KeysPanel(WorkspaceManager* workspaces, QWidget* parent)
         askDefault(title, text, std::move(answer));
     };
 
-    connect(m_workspaces, &WorkspaceManager::currentChanged, this, &KeysPanel::bindWorkspace);
-    connect(m_workspaces, &WorkspaceManager::keysReady, this, [this](const Workspace& ws) {
-        if (ws.id == m_workspace.id && !deferIfHidden())
-            refresh();
-    });
-
-    const Workspace current = m_workspaces->current();
-    if (current.id.isEmpty()) {
-        setState(State::NoWorkspace);
-    } else {
-        bindWorkspace(current);
-        if (m_workspaces->keyState() != WorkspaceManager::KeyState::Loading)
-            refresh();
-    }
+    connect(context, &AppContext::sessionChanged, this, &KeysPanel::bindSession);
+    bindSession(context->session());
 }
 
 KeysPanel::~KeysPanel() = default;
@@ -264,20 +276,26 @@ KeySecretDialog* KeysPanel::secretDialog() const
     return m_secretDialog;
 }
 
+QPushButton* KeysPanel::settingsButton() const
+{
+    return m_stateView->settingsButton();
+}
+
+QPushButton* KeysPanel::retryButton() const
+{
+    return m_stateView->retryButton();
+}
+
 void KeysPanel::setConfirmHandler(ConfirmHandler handler)
 {
     m_confirm = std::move(handler);
 }
 
-void KeysPanel::bindWorkspace(const Workspace& ws)
+void KeysPanel::bindSession(WorkspaceSession* session)
 {
-    ++m_workspaceGeneration;
-    ++m_listGeneration;
-    m_workspace = ws;
-    m_listInFlight = false;
-    m_pending.clear();
-    m_creating = 0;
-    m_listedAt = {};
+    if (m_manager)
+        disconnect(m_manager, nullptr, this, nullptr);
+    m_manager = session ? session->keys() : nullptr;
     // Dialogs about the previous workspace's keys make no sense any more. A secret dialog stays: it
     // names its workspace, and its key exists whichever workspace is shown.
     if (m_editDialog)
@@ -285,155 +303,166 @@ void KeysPanel::bindWorkspace(const Workspace& ws)
     if (m_confirmBox)
         m_confirmBox->close();
     hideMessage();
-    m_model->clear();
-    m_title->setText(ws.name.isEmpty() ? tr("API Keys") : tr("API Keys — %1").arg(ws.name));
-    setState(ws.id.isEmpty() ? State::NoWorkspace : State::Loading);
+    const QString name = session ? session->workspace().name : QString();
+    m_title->setText(name.isEmpty() ? tr("API Keys") : tr("API Keys — %1").arg(name));
+    if (m_manager) {
+        m_stateView->setMessage(
+            EndpointStatus::State::Loading,
+            tr("Fetching the key list from %1.").arg(literal(m_manager->workspaceHost())));
+        connect(m_manager, &KeyManager::statusChanged, this, &KeysPanel::updateState);
+        connect(m_manager, &KeyManager::busyChanged, this, [this] {
+            updateStatus();
+            updateActions();
+        });
+        connect(m_manager, &KeyManager::keysReset, this, &KeysPanel::onKeysReset);
+        connect(m_manager, &KeyManager::keyUpdated, this, [this](const ApiKeyInfo& key) {
+            m_model->upsertKey(key);
+            updateState();
+        });
+        connect(m_manager, &KeyManager::keyRemoved, this, [this](const QString& hash) {
+            m_model->removeKey(hash);
+            updateState();
+        });
+        connect(m_manager, &KeyManager::refreshFailed, this, [this](const ApiError& error) {
+            showMessage(tr("Could not refresh the key list. %1").arg(error.userMessage()), true);
+        });
+        connect(m_manager, &KeyManager::operationStarted, this, &KeysPanel::onStarted);
+        connect(m_manager, &KeyManager::operationFinished, this, &KeysPanel::onFinished);
+    }
+    m_model->setKeys(m_manager ? m_manager->keys() : QList<ApiKeyInfo>());
+    updateState();
+    if (m_manager && isVisible())
+        m_manager->ensureLoaded();
+}
+
+void KeysPanel::showEvent(QShowEvent* e)
+{
+    QWidget::showEvent(e);
+    // The list is asked for once something shows it: the account page is built at start-up, often
+    // unseen.
+    if (m_manager)
+        m_manager->ensureLoaded();
 }
 
 void KeysPanel::refresh()
 {
-    if (m_workspace.id.isEmpty()) {
-        setState(State::NoWorkspace);
-        return;
-    }
-    const auto keyState = m_workspaces->keyState();
-    if (keyState == WorkspaceManager::KeyState::Loading) {
-        setState(State::Loading); // keysReady calls again
-        return;
-    }
-    if (keyState == WorkspaceManager::KeyState::KeychainUnavailable) {
-        setState(State::NoKey, {}, m_workspaces->keyStateMessage());
-        return;
-    }
-    ApiClient* client = m_workspaces->client();
-    if (!client->hasInferenceKey() && !client->hasManagementKey()) {
-        setState(State::NoKey);
-        return;
-    }
-    if (m_state != State::Keys && m_state != State::Empty)
-        setState(State::Loading);
-    const quint64 gen = ++m_listGeneration;
-    m_listInFlight = true;
-    updateStatus();
-    updateActions();
-    m_workspaces->account()->listKeys(this, [this, gen](const Result<QList<ApiKeyInfo>>& r) {
-        if (gen != m_listGeneration)
-            return; // a newer list, or another workspace, took over
-        m_listInFlight = false;
-        if (r.unsupported) {
-            m_model->clear();
-            setState(State::Unsupported);
-            return;
-        }
-        if (!r.ok()) {
-            qCInfo(lcKeys) << "key list failed:" << ApiError::categoryName(r.error.category())
-                           << r.error.httpStatus();
-            switch (r.error.category()) {
-            case ApiError::Category::Permission:
-                m_model->clear();
-                setState(State::NoPermission, {},
-                         r.error.serverMessage().isEmpty() ? QString()
-                                                           : tr("The gateway said: “%1” (HTTP %2).")
-                                                                 .arg(r.error.serverMessage())
-                                                                 .arg(r.error.httpStatus()));
-                return;
-            case ApiError::Category::Auth:
-                m_model->clear();
-                setState(State::Rejected);
-                return;
-            default:
-                break;
-            }
-            if (m_state == State::Keys || m_state == State::Empty) {
-                // Keep the list we have; say that it may be out of date.
-                showMessage(tr("Could not refresh the key list. %1").arg(r.error.userMessage()), true);
-                updateStatus();
-                updateActions();
-            } else {
-                setState(State::Failed, {}, r.error.userMessage());
-            }
-            return;
-        }
-        const QString selected = selectedHash();
-        m_model->setKeys(r.value);
-        m_listedAt = QDateTime::currentDateTime();
-        qCDebug(lcKeys) << "listed" << r.value.size() << "keys";
-        setState(r.value.isEmpty() ? State::Empty : State::Keys);
-        if (!selected.isEmpty())
-            selectKey(selected);
-    });
+    if (m_manager)
+        m_manager->refresh();
 }
 
-void KeysPanel::setState(State s, const QString& title, const QString& text)
+void KeysPanel::onKeysReset()
 {
+    const QString selected = selectedHash();
+    m_model->setKeys(m_manager->keys());
+    updateState();
+    if (!selected.isEmpty())
+        selectKey(selected);
+}
+
+void KeysPanel::updateState()
+{
+    State s = State::NoWorkspace;
+    if (m_manager) {
+        switch (m_manager->status().state) {
+        case EndpointStatus::State::Idle:
+        case EndpointStatus::State::Loading:
+            s = State::Loading;
+            break;
+        case EndpointStatus::State::Ready:
+            s = m_manager->keys().isEmpty() ? State::Empty : State::Keys;
+            break;
+        case EndpointStatus::State::NoKey:
+            s = State::NoKey;
+            break;
+        case EndpointStatus::State::Unsupported:
+            s = State::Unsupported;
+            break;
+        case EndpointStatus::State::Unauthorized:
+            s = State::Rejected;
+            break;
+        case EndpointStatus::State::Forbidden:
+            s = State::NoPermission;
+            break;
+        case EndpointStatus::State::Offline:
+        case EndpointStatus::State::Failed:
+            s = State::Failed;
+            break;
+        }
+    }
+    setState(s);
+}
+
+void KeysPanel::setState(State s)
+{
+    const bool changed = s != m_state;
     m_state = s;
-    QString t = title, body = text;
-    bool settings = false, retry = false, create = false;
+    QString title;
+    // What the state widget shows: the manager's status, in this panel's words.
+    EndpointStatus status = m_manager ? m_manager->status() : EndpointStatus::idle();
     switch (s) {
     case State::NoWorkspace:
-        t = tr("No workspace selected");
-        body = tr("Choose a workspace in the toolbar, or create one, to manage its API keys.");
-        settings = true;
+        title = tr("No workspace selected");
+        status = EndpointStatus::idle();
         break;
     case State::Loading:
-        t = tr("Loading…");
-        body = tr("Fetching the key list from %1.").arg(m_workspace.baseUrl.host());
+        title = tr("Loading…");
+        status = EndpointStatus::loading();
         break;
     case State::Keys:
         break;
     case State::Empty:
-        t = tr("No API keys yet");
-        body = tr("This workspace has no API keys. Create one with New Key (%1).")
-                   .arg(m_newAction->shortcuts().value(1).toString(QKeySequence::NativeText));
-        create = true;
+        title = tr("No API keys yet");
+        m_stateView->setMessage(
+            EndpointStatus::State::Ready,
+            tr("This workspace has no API keys. Create one with New Key (%1).")
+                .arg(m_newAction->shortcuts().value(1).toString(QKeySequence::NativeText)));
         break;
     case State::NoPermission: {
-        t = tr("Key management needs a management key");
+        title = tr("Key management needs a management key");
         const QString explanation =
-            m_workspaces->client()->hasManagementKey()
+            m_manager->hasManagementKey()
                 ? tr("This workspace's management key cannot manage API keys. Check its permissions on the "
                      "gateway, or replace it in the workspace settings.")
                 : tr("This workspace's key cannot manage API keys. Add a management key (ak_…) in the "
                      "workspace settings.");
-        body = text.isEmpty() ? explanation : explanation + u"\n\n"_s + text;
-        settings = true;
+        const ApiError& error = status.error;
+        m_stateView->setMessage(EndpointStatus::State::Forbidden,
+                                error.serverMessage().isEmpty() ? explanation
+                                                                : explanation + u"\n\n"_s +
+                                                                      tr("The gateway said: “%1” (HTTP %2).")
+                                                                          .arg(literal(error.serverMessage()))
+                                                                          .arg(error.httpStatus()));
         break;
     }
     case State::Rejected:
-        t = tr("The gateway rejected this workspace's key");
-        body = tr("The key was refused (401): it may be mistyped, revoked, disabled or expired. Check the "
-                  "keys in the workspace settings.");
-        settings = true;
+        title = tr("The gateway rejected this workspace's key");
         break;
     case State::NoKey:
-        t = tr("No key for this workspace");
-        if (body.isEmpty())
-            body = tr("Add an API key or a management key (ak_…) in the workspace settings to manage keys.");
-        settings = true;
+        title = tr("No key for this workspace");
+        m_stateView->setMessage(
+            EndpointStatus::State::NoKey,
+            m_manager->noKeyMessage().isEmpty()
+                ? tr("Add an API key or a management key (ak_…) in the workspace settings to manage keys.")
+                : literal(m_manager->noKeyMessage()));
         break;
     case State::Unsupported:
-        t = tr("Key management is not available");
-        body = tr("This gateway does not offer key management. Manage its keys on the gateway's own "
-                  "website, if it has one.");
+        title = tr("Key management is not available");
         break;
     case State::Failed:
-        t = tr("Could not load the keys");
-        retry = true;
+        title = tr("Could not load the keys");
         break;
     }
-    if (!title.isEmpty())
-        t = title;
-    m_stateTitle->setText(t);
-    m_stateText->setText(body);
-    m_stateText->setVisible(!body.isEmpty());
-    m_settingsButton->setVisible(settings);
-    m_retryButton->setVisible(retry);
-    m_emptyNewButton->setVisible(create);
+    m_stateTitle->setText(title);
+    m_stateView->setStatus(status);
+    // No workspace: the settings are where one is made.
+    if (s == State::NoWorkspace)
+        m_stateView->settingsButton()->show();
+    m_emptyNewButton->setVisible(s == State::Empty);
     const bool hadFocus = m_stack->currentIndex() == TablePage && m_table->hasFocus();
     m_stack->setCurrentIndex(s == State::Keys ? TablePage : StatePage);
     if (hadFocus && s != State::Keys)
         setFocus(); // keep keyboard shortcuts working when the table goes away
-    if (s != State::Keys && s != State::Empty && s != State::Loading)
+    if (changed && s != State::Keys && s != State::Empty && s != State::Loading)
         hideMessage(); // the page itself explains; a stale message would contradict it
     updateStatus();
     updateActions();
@@ -446,7 +475,7 @@ QString KeysPanel::stateTitle() const
 
 QString KeysPanel::stateText() const
 {
-    return m_stateText->text();
+    return m_stateView->text();
 }
 
 QString KeysPanel::messageText() const
@@ -463,11 +492,10 @@ void KeysPanel::showMessage(const QString& text, bool error)
 {
     m_messageIsError = error;
     m_messageLabel->setText(text);
+    const palette::Role role = error ? palette::Role::Error : palette::Role::Success;
     m_messageBar->setStyleSheet(
-        error ? u"QFrame#keysMessageBar { background: rgba(207, 34, 46, 0.12); border: 1px solid "
-                "rgba(207, 34, 46, 0.5); border-radius: 4px; }"_s
-              : u"QFrame#keysMessageBar { background: rgba(26, 127, 55, 0.10); border: 1px solid "
-                "rgba(26, 127, 55, 0.45); border-radius: 4px; }"_s);
+        u"QFrame#keysMessageBar { background: %1; border: 1px solid %2; border-radius: 4px; }"_s.arg(
+            tint(role, error ? 0.12 : 0.10), tint(role, error ? 0.5 : 0.45)));
     m_messageBar->setAccessibleDescription(error ? tr("Error") : tr("Information"));
     m_messageBar->show();
 }
@@ -482,8 +510,8 @@ void KeysPanel::hideMessage()
 void KeysPanel::updateStatus()
 {
     QString text;
-    if (m_state == State::Keys || m_state == State::Empty) {
-        const QList<ApiKeyInfo>& keys = m_model->keys();
+    if (m_manager && (m_state == State::Keys || m_state == State::Empty)) {
+        const QList<ApiKeyInfo>& keys = m_manager->keys();
         const QDateTime now = QDateTime::currentDateTimeUtc();
         int disabled = 0, expired = 0;
         for (const ApiKeyInfo& k : keys) {
@@ -497,13 +525,14 @@ void KeysPanel::updateStatus()
             parts << tr("%1 disabled").arg(disabled);
         if (expired > 0)
             parts << tr("%1 expired").arg(expired);
-        if (m_listedAt.isValid())
-            parts << tr("listed at %1").arg(QLocale().toString(m_listedAt.time(), QLocale::ShortFormat));
+        if (m_manager->listedAt().isValid())
+            parts << tr("listed at %1")
+                         .arg(QLocale().toString(m_manager->listedAt().time(), QLocale::ShortFormat));
         text = parts.join(u" · "_s);
     }
-    if (m_listInFlight && m_state != State::Loading)
+    if (m_manager && m_manager->isListing() && m_state != State::Loading)
         text = text.isEmpty() ? tr("Refreshing…") : text + u" · "_s + tr("refreshing…");
-    if (!m_pending.isEmpty() || m_creating > 0)
+    if (m_manager && m_manager->isSaving())
         text = text.isEmpty() ? tr("Saving…") : text + u" · "_s + tr("saving…");
     m_status->setText(text);
 }
@@ -557,7 +586,7 @@ void KeysPanel::updateActions()
 {
     const bool managed = m_state == State::Keys || m_state == State::Empty;
     const auto key = selectedKey();
-    const bool editable = key && !m_pending.contains(key->hash);
+    const bool editable = key && m_manager->canChange(key->hash);
     m_newAction->setEnabled(managed);
     m_emptyNewButton->setEnabled(managed);
     m_renameAction->setEnabled(editable);
@@ -573,7 +602,7 @@ void KeysPanel::updateActions()
     m_toggleAction->setToolTip(enable ? tr("Enable the selected key again")
                                       : tr("Disable the selected key: requests with it are refused"));
     m_toggleAction->setIcon(QIcon::fromTheme(enable ? u"media-playback-start"_s : u"media-playback-pause"_s));
-    m_refreshAction->setEnabled(!m_workspace.id.isEmpty() && !m_listInFlight);
+    m_refreshAction->setEnabled(m_manager && !m_manager->isListing());
 }
 
 void KeysPanel::showContextMenu(const QPoint& pos)
@@ -611,20 +640,8 @@ QAction* KeysPanel::actionForKey(const QKeyEvent* e) const
     return nullptr;
 }
 
-bool KeysPanel::deferIfHidden()
-{
-    if (!m_deferWhileHidden || isVisible())
-        return false;
-    m_stale = true;
-    return true;
-}
-
 bool KeysPanel::event(QEvent* e)
 {
-    if (e->type() == QEvent::Show && m_stale) {
-        m_stale = false;
-        QMetaObject::invokeMethod(this, &KeysPanel::refresh, Qt::QueuedConnection);
-    }
     // Claim our keys while the focus is inside the panel: a window-wide action with the same keys
     // (Refresh is Ctrl+R on some desktops) would otherwise make both ambiguous, and the table would
     // turn Del into a type-ahead search.
@@ -674,141 +691,70 @@ void KeysPanel::newKey()
         m_editDialog->activateWindow();
         return;
     }
-    if (m_state != State::Keys && m_state != State::Empty)
+    if (!m_manager || !m_manager->canCreate())
         return;
     auto* d = new KeyEditDialog(KeyEditDialog::Mode::Create, {}, this);
-    d->setNameTaken([this](const QString& name) { return m_model->containsName(name); });
+    d->setNameTaken([m = m_manager](const QString& name) { return m && m->isNameTaken(name); });
     openEditDialog(d);
 }
 
 void KeysPanel::renameSelected()
 {
     const auto key = selectedKey();
-    if (!key || m_editDialog || m_pending.contains(key->hash))
+    if (!key || m_editDialog || !m_manager->canChange(key->hash))
         return;
     auto* d = new KeyEditDialog(KeyEditDialog::Mode::Rename, *key, this);
-    const QString hash = key->hash;
-    d->setNameTaken([this, hash](const QString& name) { return m_model->containsName(name, hash); });
+    d->setNameTaken(
+        [m = m_manager, hash = key->hash](const QString& name) { return m && m->isNameTaken(name, hash); });
     openEditDialog(d);
 }
 
 void KeysPanel::editLimitOfSelected()
 {
     const auto key = selectedKey();
-    if (!key || m_editDialog || m_pending.contains(key->hash))
+    if (!key || m_editDialog || !m_manager->canChange(key->hash))
         return;
     openEditDialog(new KeyEditDialog(KeyEditDialog::Mode::Limit, *key, this));
 }
 
 void KeysPanel::applyEdit(KeyEditDialog* dialog)
 {
+    if (!m_manager)
+        return;
     if (dialog->mode() == KeyEditDialog::Mode::Create) {
-        createKey(dialog->request());
+        // The secret comes back to this panel even if the workspace is switched meanwhile (the
+        // gateway hands it out only once); the dialog names the workspace it belongs to.
+        m_manager->createKey(dialog->request(), this, [this](const KeySecret& secret) {
+            showSecret(secret);
+            emit keysChanged();
+        });
         return;
     }
-    const int row = m_model->rowOfHash(dialog->keyHash());
-    if (row < 0)
-        return; // gone meanwhile (a refresh dropped it)
-    const ApiKeyInfo key = m_model->keyAt(row);
-    const KeyUpdate u = dialog->update();
-    if (!u.name && !u.limit && !u.limitReset)
-        return;
-    if (dialog->mode() == KeyEditDialog::Mode::Rename) {
-        updateKey(key, u, tr("Renaming “%1”…").arg(key.name), [old = key.name](const ApiKeyInfo& k) {
-            return tr("Renamed “%1” to “%2”.").arg(old, k.name);
-        });
-    } else {
-        updateKey(key, u, tr("Changing the spend limit of “%1”…").arg(key.name), [](const ApiKeyInfo& k) {
-            return tr("The spend limit of “%1” is now: %2.").arg(k.name, KeyTableModel::limitText(k));
-        });
-    }
+    m_manager->updateKey(dialog->keyHash(), dialog->update()); // refused if gone or unchanged
 }
 
 void KeysPanel::toggleSelected()
 {
     const auto key = selectedKey();
-    if (!key || m_pending.contains(key->hash))
-        return;
-    KeyUpdate u;
-    u.disabled = !key->disabled;
-    if (*u.disabled) {
-        updateKey(*key, u, tr("Disabling “%1”…").arg(key->name), [](const ApiKeyInfo& k) {
-            return tr("Disabled “%1”: requests with it are refused until it is enabled again.").arg(k.name);
-        });
-    } else {
-        updateKey(*key, u, tr("Enabling “%1”…").arg(key->name),
-                  [](const ApiKeyInfo& k) { return tr("Enabled “%1”.").arg(k.name); });
-    }
-}
-
-QString KeysPanel::mutationError(const QString& what, const ApiKeyInfo& key, const ApiError& error)
-{
-    Q_UNUSED(key)
-    const int status = error.httpStatus();
-    if (status == 405 || status == 501)
-        return tr("%1 This gateway does not support that change.").arg(what);
-    if (error.category() == ApiError::Category::NotFound) {
-        refresh(); // someone else deleted it: show the list as it is now
-        return tr("%1 The gateway no longer has this key (deleted elsewhere?); the list was reloaded.")
-            .arg(what);
-    }
-    return what + u' ' + error.userMessage();
-}
-
-void KeysPanel::updateKey(const ApiKeyInfo& key, const KeyUpdate& update, const QString& progress,
-                          std::function<QString(const ApiKeyInfo&)> doneText)
-{
-    const quint64 gen = m_workspaceGeneration;
-    m_pending.insert(key.hash);
-    showMessage(progress, false);
-    updateStatus();
-    updateActions();
-    QString failText;
-    if (update.name)
-        failText = tr("Could not rename “%1”.").arg(key.name);
-    else if (update.disabled)
-        failText = *update.disabled ? tr("Could not disable “%1”.").arg(key.name)
-                                    : tr("Could not enable “%1”.").arg(key.name);
-    else
-        failText = tr("Could not change the spend limit of “%1”.").arg(key.name);
-    m_workspaces->account()->updateKey(
-        key.hash, update, this,
-        [this, gen, key, update, failText, doneText = std::move(doneText)](const Result<ApiKeyInfo>& r) {
-            if (gen != m_workspaceGeneration)
-                return; // answer for a workspace no longer shown
-            m_pending.remove(key.hash);
-            if (!r.ok()) {
-                showMessage(mutationError(failText, key, r.error), true);
-                updateStatus();
-                updateActions();
-                return;
-            }
-            const ApiKeyInfo now = merged(key, r.value, update);
-            if (m_model->rowOfHash(key.hash) >= 0)
-                m_model->upsertKey(now);
-            showMessage(doneText(now), false);
-            updateStatus();
-            updateActions();
-            emit keysChanged();
-        });
+    if (key)
+        m_manager->setDisabled(key->hash, !key->disabled);
 }
 
 void KeysPanel::deleteSelected()
 {
     const auto key = selectedKey();
-    if (!key || m_pending.contains(key->hash))
+    if (!key || !m_manager->canChange(key->hash))
         return;
-    const quint64 gen = m_workspaceGeneration;
     const ApiKeyInfo k = *key;
     const QString text =
         tr("Delete the key “%1”%2 from the workspace “%3”?\n\nPrograms that use it stop working at once. "
            "This cannot be undone.")
             .arg(k.name, k.maskedKey.isEmpty() ? QString() : u" ("_s + k.maskedKey + u")"_s,
-                 m_workspace.name);
-    m_confirm(tr("Delete Key"), text, [this, gen, k](bool yes) {
-        if (!yes || gen != m_workspaceGeneration || m_model->rowOfHash(k.hash) < 0)
-            return;
-        deleteKey(k);
+                 m_manager->workspaceName());
+    // The manager goes with its session: an answer after a switch deletes nothing.
+    m_confirm(tr("Delete Key"), text, [m = m_manager, hash = k.hash](bool yes) {
+        if (yes && m)
+            m->deleteKey(hash);
     });
 }
 
@@ -826,121 +772,82 @@ void KeysPanel::askDefault(const QString& title, const QString& text, std::funct
     box->open();
 }
 
-void KeysPanel::deleteKey(const ApiKeyInfo& key)
-{
-    const quint64 gen = m_workspaceGeneration;
-    m_pending.insert(key.hash);
-    showMessage(tr("Deleting “%1”…").arg(key.name), false);
-    updateStatus();
-    updateActions();
-    m_workspaces->account()->deleteKey(key.hash, this, [this, gen, key](const Result<bool>& r) {
-        if (gen != m_workspaceGeneration)
-            return;
-        m_pending.remove(key.hash);
-        if (!r.ok()) {
-            showMessage(mutationError(tr("Could not delete “%1”.").arg(key.name), key, r.error), true);
-            updateStatus();
-            updateActions();
-            return;
-        }
-        m_model->removeKey(key.hash);
-        if (m_model->rowCount() == 0)
-            setState(State::Empty);
-        showMessage(tr("Deleted “%1”.").arg(key.name), false);
-        updateStatus();
-        updateActions();
-        emit keysChanged();
-    });
-}
-
-void KeysPanel::createKey(const NewKeyRequest& request)
-{
-    const quint64 gen = m_workspaceGeneration;
-    const QString workspaceName = m_workspace.name;
-    ++m_creating;
-    showMessage(tr("Creating “%1”…").arg(request.name), false);
-    updateStatus();
-    m_workspaces->account()->createKey(
-        request, this, [this, gen, workspaceName, name = request.name](const Result<CreatedKey>& r) {
-            const bool current = gen == m_workspaceGeneration;
-            if (current)
-                --m_creating;
-            if (!r.ok()) {
-                if (current) {
-                    showMessage(tr("Could not create “%1”. %2").arg(name, r.error.userMessage()), true);
-                    updateStatus();
-                }
-                return;
-            }
-            const QString keyName = r.value.info.name.isEmpty() ? name : r.value.info.name;
-            // Even when the user has switched workspaces meanwhile the secret is shown: this is the
-            // only time the gateway hands it out, and the dialog names the workspace it belongs to.
-            showSecret(true, keyName, workspaceName, r.value.secret);
-            emit keysChanged();
-            if (!current)
-                return;
-            showMessage(tr("Created “%1”. Copy its secret now: it is shown only once.").arg(keyName), false);
-            if (r.value.info.hash.isEmpty()) {
-                refresh(); // a gateway that answers with the secret only: list to get the row
-            } else {
-                m_model->upsertKey(r.value.info);
-                if (m_state != State::Keys)
-                    setState(State::Keys);
-                selectKey(r.value.info.hash);
-            }
-            updateStatus();
-            updateActions();
-        });
-}
-
 void KeysPanel::revealSelected()
 {
     const auto key = selectedKey();
-    if (!key || !key->canReveal || m_pending.contains(key->hash))
-        return;
-    const quint64 gen = m_workspaceGeneration;
-    const ApiKeyInfo k = *key;
-    const QString workspaceName = m_workspace.name;
-    m_pending.insert(k.hash);
-    showMessage(tr("Asking the gateway for the secret of “%1”…").arg(k.name), false);
-    updateStatus();
-    updateActions();
-    m_workspaces->account()->revealKey(k.hash, this, [this, gen, k, workspaceName](const Result<QString>& r) {
-        if (gen != m_workspaceGeneration)
-            return; // the user moved on; do not pop a secret up unasked
-        m_pending.remove(k.hash);
-        if (!r.ok()) {
-            if (r.error.category() == ApiError::Category::Conflict) {
-                showMessage(
-                    tr("The gateway cannot show “%1” again: it was created before keys could be "
-                       "revealed, so only its prefix is kept. If the secret is lost, create a new key "
-                       "and delete this one.")
-                        .arg(k.name),
-                    true);
-                ApiKeyInfo noReveal = k;
-                noReveal.canReveal = false;
-                if (m_model->rowOfHash(k.hash) >= 0)
-                    m_model->upsertKey(noReveal);
-            } else {
-                showMessage(mutationError(tr("Could not reveal “%1”.").arg(k.name), k, r.error), true);
-            }
-            updateStatus();
-            updateActions();
-            return;
-        }
-        hideMessage();
-        showSecret(false, k.name, workspaceName, r.value);
-        updateStatus();
-        updateActions();
-    });
+    if (key)
+        m_manager->revealKey(key->hash, [this](const KeySecret& secret) { showSecret(secret); });
 }
 
-void KeysPanel::showSecret(bool created, const QString& keyName, const QString& workspaceName,
-                           const QString& secret)
+void KeysPanel::onStarted(const KeyOperation& op)
 {
-    auto* d =
-        new KeySecretDialog(created ? KeySecretDialog::Reason::Created : KeySecretDialog::Reason::Revealed,
-                            keyName, workspaceName, secret, this);
+    showMessage(tr(kWords[int(op.kind)].progress).arg(op.key.name), false);
+    updateStatus();
+    updateActions();
+}
+
+void KeysPanel::onFinished(const KeyOperation& op)
+{
+    const QString& name = op.key.name;
+    const QString& now = op.result.name;
+    if (op.ok()) {
+        switch (op.kind) {
+        case KeyOperation::Kind::Create:
+            showMessage(tr("Created “%1”. Copy its secret now: it is shown only once.").arg(now), false);
+            if (!op.result.hash.isEmpty())
+                selectKey(op.result.hash);
+            break; // keysChanged went out with the secret
+        case KeyOperation::Kind::Rename:
+            showMessage(tr("Renamed “%1” to “%2”.").arg(name, now), false);
+            break;
+        case KeyOperation::Kind::ChangeLimit:
+            showMessage(
+                tr("The spend limit of “%1” is now: %2.").arg(now, KeyTableModel::limitText(op.result)),
+                false);
+            break;
+        case KeyOperation::Kind::Disable:
+            showMessage(tr("Disabled “%1”: requests with it are refused until it is enabled again.").arg(now),
+                        false);
+            break;
+        case KeyOperation::Kind::Enable:
+            showMessage(tr("Enabled “%1”.").arg(now), false);
+            break;
+        case KeyOperation::Kind::Delete:
+            showMessage(tr("Deleted “%1”.").arg(name), false);
+            break;
+        case KeyOperation::Kind::Reveal:
+            hideMessage(); // the secret dialog says it all
+            break;
+        }
+        if (op.kind != KeyOperation::Kind::Create && op.kind != KeyOperation::Kind::Reveal)
+            emit keysChanged();
+    } else if (op.outcome == KeyOperation::Outcome::NotRevealable) {
+        showMessage(tr("The gateway cannot show “%1” again: it was created before keys could be revealed, "
+                       "so only its prefix is kept. If the secret is lost, create a new key and delete "
+                       "this one.")
+                        .arg(name),
+                    true);
+    } else {
+        const QString what = tr(kWords[int(op.kind)].failure).arg(name);
+        if (op.outcome == KeyOperation::Outcome::Unsupported)
+            showMessage(tr("%1 This gateway does not support that change.").arg(what), true);
+        else if (op.outcome == KeyOperation::Outcome::Gone)
+            showMessage(
+                tr("%1 The gateway no longer has this key (deleted elsewhere?); the list was reloaded.")
+                    .arg(what),
+                true);
+        else
+            showMessage(what + u' ' + op.error.userMessage(), true);
+    }
+    updateStatus();
+    updateActions();
+}
+
+void KeysPanel::showSecret(const KeySecret& secret)
+{
+    auto* d = new KeySecretDialog(secret.created ? KeySecretDialog::Reason::Created
+                                                 : KeySecretDialog::Reason::Revealed,
+                                  secret.keyName, secret.workspaceName, secret.secret, this);
     m_secretDialog = d;
     d->show(); // modeless: the user may paste the key elsewhere while it is open
     d->raise();

@@ -1,17 +1,16 @@
-// KeysPanel: the Keys page of the account console. Lists the current workspace's API keys (GET
-// /keys) and runs create / reveal / rename / spend limit / disable-enable / delete against the
-// gateway's management endpoints, updating rows in place from the server's answers. It re-binds at
-// once when the workspace changes and ignores late answers for a previous one; a key without the
-// management permission, a rejected key and a gateway without /keys each get their own explanation.
-// Secrets handed out by create/reveal go straight into a KeySecretDialog and are kept nowhere else.
+// KeysPanel: the Keys page of the account console, a view over the selected workspace's KeyManager
+// (core/account): the table of keys, the forms (KeyEditDialog), the delete confirmation, the secret
+// dialog (KeySecretDialog), the message bar with each operation's outcome, and an explanation when
+// there is no list (a key without the management permission, a rejected key, no key, a gateway
+// without /keys). The rules and the requests are the manager's; the panel re-binds to the new
+// session's manager on a workspace switch and asks for the list only while it is shown. Secrets
+// handed out by create/reveal go straight into a KeySecretDialog and are kept nowhere else.
 #pragma once
 
-#include "core/api/AccountService.h"
+#include "core/account/KeyManager.h"
 #include "core/domain/Account.h"
-#include "core/domain/Workspace.h"
 
 #include <QPointer>
-#include <QSet>
 #include <QWidget>
 
 #include <functional>
@@ -28,10 +27,12 @@ class QToolButton;
 
 namespace anyrouter {
 
+class AppContext;
+class EndpointStateView;
 class KeyEditDialog;
 class KeySecretDialog;
 class KeyTableModel;
-class WorkspaceManager;
+class WorkspaceSession;
 
 class KeysPanel : public QWidget
 {
@@ -55,10 +56,11 @@ public:
     using ConfirmHandler =
         std::function<void(const QString& title, const QString& text, std::function<void(bool)> answer)>;
 
-    explicit KeysPanel(WorkspaceManager* workspaces, QWidget* parent = nullptr);
+    // Observes `context`'s session (and each one that replaces it).
+    explicit KeysPanel(AppContext* context, QWidget* parent = nullptr);
     ~KeysPanel() override;
 
-    void refresh();
+    void refresh(); // the list again (Ctrl+R, F5, "Try again")
 
     // The actions (also on the toolbar, in the context menu and on the keyboard).
     void newKey();
@@ -69,9 +71,6 @@ public:
     void deleteSelected();
 
     void setConfirmHandler(ConfirmHandler handler);
-    // On: while the panel is hidden, a workspace's keys becoming ready only marks the list stale;
-    // it is fetched when the panel is shown (the account page is built at start-up, often unseen).
-    void setDeferredWhileHidden(bool on) { m_deferWhileHidden = on; }
 
     State state() const { return m_state; }
     QString stateTitle() const;
@@ -79,13 +78,14 @@ public:
     QString messageText() const; // the message bar, empty when hidden
     bool messageIsError() const { return m_messageIsError; }
     QString statusText() const;
-    bool isBusy() const { return m_listInFlight || !m_pending.isEmpty() || m_creating > 0; }
+    bool isBusy() const { return m_manager && m_manager->isBusy(); }
 
+    KeyManager* manager() const { return m_manager; }
     KeyTableModel* model() const { return m_model; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
     QTableView* table() const { return m_table; }
-    QPushButton* settingsButton() const { return m_settingsButton; }
-    QPushButton* retryButton() const { return m_retryButton; }
+    QPushButton* settingsButton() const;
+    QPushButton* retryButton() const;
     QAction* newAction() const { return m_newAction; }
     QAction* renameAction() const { return m_renameAction; }
     QAction* limitAction() const { return m_limitAction; }
@@ -104,14 +104,18 @@ signals:
     void workspaceSettingsRequested(); // "Workspace settings…" on an explanation page
 
 protected:
+    void showEvent(QShowEvent* e) override;
     bool event(QEvent* e) override;
     void keyPressEvent(QKeyEvent* e) override;
     bool eventFilter(QObject* watched, QEvent* e) override;
 
 private:
-    bool deferIfHidden(); // true: refresh postponed until shown
-    void bindWorkspace(const Workspace& ws);
-    void setState(State s, const QString& title = {}, const QString& text = {});
+    void bindSession(WorkspaceSession* session);
+    void onKeysReset();
+    void onStarted(const KeyOperation& op);
+    void onFinished(const KeyOperation& op);
+    void updateState();
+    void setState(State s);
     void showMessage(const QString& text, bool error);
     void hideMessage();
     void updateActions();
@@ -122,16 +126,11 @@ private:
     std::optional<ApiKeyInfo> selectedKey() const;
     void openEditDialog(KeyEditDialog* dialog);
     void applyEdit(KeyEditDialog* dialog);
-    void createKey(const NewKeyRequest& request);
-    void updateKey(const ApiKeyInfo& key, const KeyUpdate& update, const QString& progress,
-                   std::function<QString(const ApiKeyInfo&)> doneText);
-    void deleteKey(const ApiKeyInfo& key);
-    void showSecret(bool created, const QString& keyName, const QString& workspaceName,
-                    const QString& secret);
-    QString mutationError(const QString& what, const ApiKeyInfo& key, const ApiError& error);
+    void showSecret(const KeySecret& secret);
     void askDefault(const QString& title, const QString& text, std::function<void(bool)> answer);
 
-    WorkspaceManager* m_workspaces;
+    AppContext* m_context;
+    QPointer<KeyManager> m_manager; // the current session's; gone with it on a switch
     KeyTableModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QLabel* m_title = nullptr;
@@ -143,9 +142,7 @@ private:
     QStackedWidget* m_stack = nullptr;
     QTableView* m_table = nullptr;
     QLabel* m_stateTitle = nullptr;
-    QLabel* m_stateText = nullptr;
-    QPushButton* m_settingsButton = nullptr;
-    QPushButton* m_retryButton = nullptr;
+    EndpointStateView* m_stateView = nullptr;
     QPushButton* m_emptyNewButton = nullptr;
     QAction* m_newAction = nullptr;
     QAction* m_renameAction = nullptr;
@@ -160,19 +157,9 @@ private:
     QPointer<QWidget> m_confirmBox;
     ConfirmHandler m_confirm;
 
-    Workspace m_workspace;
-    bool m_deferWhileHidden = false;
-    bool m_stale = false;
     State m_state = State::NoWorkspace;
     bool m_messageIsError = false;
-    bool m_listInFlight = false;
     bool m_fitQueued = false;
-    QDateTime m_listedAt;
-    QSet<QString> m_pending; // key hashes with a change under way
-    int m_creating = 0;
-    // Bumped on every workspace switch: answers that carry an older value belong to another workspace.
-    quint64 m_workspaceGeneration = 0;
-    quint64 m_listGeneration = 0; // bumped on every list request: only the latest answer counts
 };
 
 } // namespace anyrouter
