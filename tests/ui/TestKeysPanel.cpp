@@ -164,6 +164,7 @@ private slots:
     void explanations();
     void workspaceSwitchRebinds();
     void lateAnswersForThePreviousWorkspaceAreIgnored();
+    void theGatewaysWordsAreShownAsSent();
     void keyboardShortcutsWinOverAWindowAction();
     void contextMenuOffersTheRowActions();
     void screenshots();
@@ -982,6 +983,21 @@ void TestKeysPanel::lateAnswersForThePreviousWorkspaceAreIgnored()
     QCOMPARE(secret->keyName(), u"made-late"_s);
     QCOMPARE(changed.size(), 1); // the create happened; the disable's answer was dropped
     secret->close();
+}
+
+void TestKeysPanel::theGatewaysWordsAreShownAsSent()
+{
+    // The explanation quotes the gateway's reason for a 403; a "%1" in it is its text, not a place
+    // for the panel's own sentence.
+    auto ctx = makeContext();
+    auto panel = makePanel(ctx.get(), kGate);
+    HeldGateway::Request list;
+    QTRY_VERIFY(list.socket || m_gate.takeKeys(&list));
+    HeldGateway::respond(list.socket, 403,
+                         R"({"error":{"message":"scope %1 missing","type":"permission_error"}})"_ba);
+    QTRY_COMPARE_WITH_TIMEOUT(panel->state(), KeysPanel::State::NoPermission, 10000);
+    const QString shown = panel->stateText().remove(QChar(0x2060)); // a word joiner is invisible
+    QVERIFY2(shown.contains(u"The gateway said: “scope %1 missing” (HTTP 403)."_s), qPrintable(shown));
 }
 
 void TestKeysPanel::keyboardShortcutsWinOverAWindowAction()
