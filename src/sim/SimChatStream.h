@@ -4,10 +4,10 @@
 // the server can bill it and record it for /generation and /activity.
 #pragma once
 
+#include "sim/SimConfig.h"
 #include "sim/SimFault.h"
 #include "sim/SimHttpConnection.h"
 #include "sim/SimReplyGenerator.h"
-#include "sim/SimConfig.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -24,15 +24,8 @@ const QList<KeyInfo>& keyTable()
 {
     static const QList<KeyInfo> table = {
         {Settings::Key::LastWorkspaceId, "workspace/last", QVariant(QString())},
-        {Settings::Key::LastConversationId, "chat/lastConversation", QVariant(qint64(0))},
         {Settings::Key::EnterSends, "chat/enterSends", QVariant(true)},
-        {Settings::Key::MainWindowGeometry, "window/geometry", QVariant(QByteArray())},
-        {Settings::Key::MainWindowState, "window/state", QVariant(QByteArray())},
         {Settings::Key::LowBalanceThreshold, "account/lowBalanceThreshold", QVariant(1.0)},
-        {Settings::Key::ShowReasoning, "chat/showReasoning", QVariant(true)},
-        {Settings::Key::CloseToTray, "tray/closeToTray", QVariant(false)},
-        {Settings::Key::TrayQuickPromptShortcut, "tray/quickPromptShortcut", QVariant(QString())},
-        {Settings::Key::CatalogRefreshMinutes, "catalog/refreshMinutes", QVariant(60)},
         {Settings::Key::CatalogFilterState, "catalog/filter", QVariant(QByteArray())},
     };
     return table;
@@ -127,14 +120,6 @@ void Settings::setLastWorkspaceId(const QString& id)
 {
     setValue(Key::LastWorkspaceId, id);
 }
-qint64 Settings::lastConversationId() const
-{
-    return value(Key::LastConversationId).toLongLong();
-}
-void Settings::setLastConversationId(qint64 id)
-{
-    setValue(Key::LastConversationId, id);
-}
 bool Settings::enterSends() const
 {
     return value(Key::EnterSends).toBool();
@@ -143,22 +128,6 @@ void Settings::setEnterSends(bool on)
 {
     setValue(Key::EnterSends, on);
 }
-QByteArray Settings::mainWindowGeometry() const
-{
-    return value(Key::MainWindowGeometry).toByteArray();
-}
-void Settings::setMainWindowGeometry(const QByteArray& geometry)
-{
-    setValue(Key::MainWindowGeometry, geometry);
-}
-QByteArray Settings::mainWindowState() const
-{
-    return value(Key::MainWindowState).toByteArray();
-}
-void Settings::setMainWindowState(const QByteArray& state)
-{
-    setValue(Key::MainWindowState, state);
-}
 double Settings::lowBalanceThreshold() const
 {
     return value(Key::LowBalanceThreshold).toDouble();
@@ -166,38 +135,6 @@ double Settings::lowBalanceThreshold() const
 void Settings::setLowBalanceThreshold(double usd)
 {
     setValue(Key::LowBalanceThreshold, usd);
-}
-bool Settings::showReasoning() const
-{
-    return value(Key::ShowReasoning).toBool();
-}
-void Settings::setShowReasoning(bool on)
-{
-    setValue(Key::ShowReasoning, on);
-}
-bool Settings::closeToTray() const
-{
-    return value(Key::CloseToTray).toBool();
-}
-void Settings::setCloseToTray(bool on)
-{
-    setValue(Key::CloseToTray, on);
-}
-QString Settings::trayQuickPromptShortcut() const
-{
-    return value(Key::TrayQuickPromptShortcut).toString();
-}
-void Settings::setTrayQuickPromptShortcut(const QString& shortcut)
-{
-    setValue(Key::TrayQuickPromptShortcut, shortcut);
-}
-int Settings::catalogRefreshMinutes() const
-{
-    return value(Key::CatalogRefreshMinutes).toInt();
-}
-void Settings::setCatalogRefreshMinutes(int minutes)
-{
-    setValue(Key::CatalogRefreshMinutes, minutes);
 }
 
 } // namespace anyrouter

@@ -19,17 +19,10 @@ class Settings
 public:
     enum class Key
     {
-        LastWorkspaceId,         // QString
-        LastConversationId,      // qint64, 0 = none
-        EnterSends,              // bool, default true (Shift+Enter = newline)
-        MainWindowGeometry,      // QByteArray (QWidget::saveGeometry)
-        MainWindowState,         // QByteArray (QMainWindow::saveState)
-        LowBalanceThreshold,     // double USD, default 1.0
-        ShowReasoning,           // bool, default true
-        CloseToTray,             // bool, default false
-        TrayQuickPromptShortcut, // QString, default empty (none)
-        CatalogRefreshMinutes,   // int, default 60
-        CatalogFilterState,      // QByteArray: CatalogFilter::toJson() as compact JSON, empty = none
+        LastWorkspaceId,     // QString
+        EnterSends,          // bool, default true (Shift+Enter = newline)
+        LowBalanceThreshold, // double USD, default 1.0
+        CatalogFilterState,  // QByteArray: CatalogFilter::toJson() as compact JSON, empty = none
     };
 
     // s == nullptr: a default-constructed QSettings (organisation/application names) owned by this
@@ -52,24 +45,10 @@ public:
 
     QString lastWorkspaceId() const;
     void setLastWorkspaceId(const QString& id);
-    qint64 lastConversationId() const;
-    void setLastConversationId(qint64 id);
     bool enterSends() const;
     void setEnterSends(bool on);
-    QByteArray mainWindowGeometry() const;
-    void setMainWindowGeometry(const QByteArray& geometry);
-    QByteArray mainWindowState() const;
-    void setMainWindowState(const QByteArray& state);
     double lowBalanceThreshold() const;
     void setLowBalanceThreshold(double usd);
-    bool showReasoning() const;
-    void setShowReasoning(bool on);
-    bool closeToTray() const;
-    void setCloseToTray(bool on);
-    QString trayQuickPromptShortcut() const;
-    void setTrayQuickPromptShortcut(const QString& shortcut);
-    int catalogRefreshMinutes() const;
-    void setCatalogRefreshMinutes(int minutes);
 
     QSettings* backend() const { return m_settings; }
 

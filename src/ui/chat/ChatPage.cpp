@@ -413,8 +413,6 @@ bool ChatPage::openConversation(qint64 id)
     m_composer->clearError();
     m_composer->setStreaming(false);
     m_sidebar->setCurrentConversation(id);
-    if (m_context->settings())
-        m_context->settings()->setLastConversationId(id);
     updateHeader();
     return true;
 }

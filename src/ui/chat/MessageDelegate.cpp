@@ -390,9 +390,9 @@ void MessageDelegate::renderPart(Layout& L, int i) const
             // A code block cut into several segments: the cut's newline belongs to the text (Copy
             // gives back the exact code) but is not an extra empty line on screen.
             QString code = p.segment.text;
-            const bool cutBelow = size_t(i + 1) < L.parts.size() &&
-                                  L.parts[size_t(i + 1)].segment.continued &&
-                                  L.parts[size_t(i + 1)].segment.kind == MarkdownSegment::Kind::Code;
+            const bool cutBelow = size_t(i) + 1 < L.parts.size() &&
+                                  L.parts[size_t(i) + 1].segment.continued &&
+                                  L.parts[size_t(i) + 1].segment.kind == MarkdownSegment::Kind::Code;
             if (cutBelow && code.endsWith(u'\n'))
                 code.chop(1);
             MarkdownRenderer::renderCode(p.doc.get(), code, p.segment.language, monoFont(m_view->font()),

@@ -22,7 +22,7 @@ enum class Role
     BannerBackground, // the low-balance banner
     BannerText,
     BannerBorder,
-    SearchHit,        // a search match in the transcript (background)
+    SearchHit, // a search match in the transcript (background)
     CodeKeyword,
     CodeString,
     CodeComment,

@@ -50,7 +50,7 @@ void TestSettings::init()
 void TestSettings::keyTableIsConsistent()
 {
     const QList<Settings::Key> keys = Settings::allKeys();
-    QVERIFY(keys.size() >= 8);
+    QCOMPARE(keys.size(), qsizetype(int(Settings::Key::CatalogFilterState) + 1)); // every enumerator has a row
     QSet<QString> names;
     for (Settings::Key k : keys) {
         const QString name = Settings::keyName(k);
@@ -71,15 +71,8 @@ void TestSettings::defaults_data()
     QTest::addColumn<int>("key");
     QTest::addColumn<QVariant>("expected");
     QTest::newRow("lastWorkspaceId") << int(Settings::Key::LastWorkspaceId) << QVariant(QString());
-    QTest::newRow("lastConversationId") << int(Settings::Key::LastConversationId) << QVariant(qint64(0));
     QTest::newRow("enterSends") << int(Settings::Key::EnterSends) << QVariant(true);
-    QTest::newRow("geometry") << int(Settings::Key::MainWindowGeometry) << QVariant(QByteArray());
-    QTest::newRow("state") << int(Settings::Key::MainWindowState) << QVariant(QByteArray());
     QTest::newRow("lowBalance") << int(Settings::Key::LowBalanceThreshold) << QVariant(1.0);
-    QTest::newRow("showReasoning") << int(Settings::Key::ShowReasoning) << QVariant(true);
-    QTest::newRow("closeToTray") << int(Settings::Key::CloseToTray) << QVariant(false);
-    QTest::newRow("shortcut") << int(Settings::Key::TrayQuickPromptShortcut) << QVariant(QString());
-    QTest::newRow("catalogRefresh") << int(Settings::Key::CatalogRefreshMinutes) << QVariant(60);
 }
 
 void TestSettings::defaults()
@@ -96,36 +89,23 @@ void TestSettings::defaults()
 
 void TestSettings::typedRoundTripPersists()
 {
-    QByteArray geometry("\x01\xd9\xd0\xcb\x00\x03\x00\x00", 8);
-    geometry += QByteArray(64, '\0');
+    QByteArray filter("{\"search\":\"h\xc3\xa4iku\"}\x00\x01", 19); // any bytes survive
     {
         QSettings qs(iniPath(), QSettings::IniFormat);
         Settings s(&qs);
         s.setLastWorkspaceId(u"3f2a-ws"_s);
-        s.setLastConversationId(Q_INT64_C(9007199254740993)); // above 2^53: no double round trip
         s.setEnterSends(false);
-        s.setMainWindowGeometry(geometry);
-        s.setMainWindowState("state-bytes");
         s.setLowBalanceThreshold(2.75);
-        s.setShowReasoning(false);
-        s.setCloseToTray(true);
-        s.setTrayQuickPromptShortcut(u"Ctrl+Alt+Space"_s);
-        s.setCatalogRefreshMinutes(15);
+        s.setValue(Settings::Key::CatalogFilterState, filter);
         s.sync();
         QCOMPARE(qs.status(), QSettings::NoError);
     }
     QSettings qs(iniPath(), QSettings::IniFormat);
     Settings s(&qs);
     QCOMPARE(s.lastWorkspaceId(), u"3f2a-ws"_s);
-    QCOMPARE(s.lastConversationId(), Q_INT64_C(9007199254740993));
     QCOMPARE(s.enterSends(), false);
-    QCOMPARE(s.mainWindowGeometry(), geometry);
-    QCOMPARE(s.mainWindowState(), QByteArray("state-bytes"));
     QCOMPARE(s.lowBalanceThreshold(), 2.75);
-    QCOMPARE(s.showReasoning(), false);
-    QCOMPARE(s.closeToTray(), true);
-    QCOMPARE(s.trayQuickPromptShortcut(), u"Ctrl+Alt+Space"_s);
-    QCOMPARE(s.catalogRefreshMinutes(), 15);
+    QCOMPARE(s.value(Settings::Key::CatalogFilterState).toByteArray(), filter);
     // Typed even though INI hands back strings.
     QCOMPARE(s.value(Settings::Key::EnterSends).metaType(), QMetaType::fromType<bool>());
     QCOMPARE(s.value(Settings::Key::LowBalanceThreshold).metaType(), QMetaType::fromType<double>());
@@ -137,8 +117,8 @@ void TestSettings::genericValueConverts()
     Settings s(&qs);
     QVERIFY(s.setValue(Settings::Key::LowBalanceThreshold, u"3.5"_s)); // numeric string -> double
     QCOMPARE(s.lowBalanceThreshold(), 3.5);
-    QVERIFY(s.setValue(Settings::Key::CatalogRefreshMinutes, 30.0));
-    QCOMPARE(s.catalogRefreshMinutes(), 30);
+    QVERIFY(s.setValue(Settings::Key::LowBalanceThreshold, 7)); // int -> double
+    QCOMPARE(s.lowBalanceThreshold(), 7.0);
     QVERIFY(s.setValue(Settings::Key::EnterSends, 0));
     QCOMPARE(s.enterSends(), false);
 }
@@ -152,8 +132,8 @@ void TestSettings::refusesMistypedValues()
     QVERIFY(!s.setValue(Settings::Key::LowBalanceThreshold, u"lots"_s));
     QCOMPARE(s.lowBalanceThreshold(), 4.0);
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"refusing a value"_s));
-    QVERIFY(!s.setValue(Settings::Key::CatalogRefreshMinutes, QVariant()));
-    QCOMPARE(s.catalogRefreshMinutes(), 60);
+    QVERIFY(!s.setValue(Settings::Key::LowBalanceThreshold, QVariant()));
+    QCOMPARE(s.lowBalanceThreshold(), 4.0);
 }
 
 void TestSettings::handEditedGarbageFallsBack()
@@ -161,15 +141,12 @@ void TestSettings::handEditedGarbageFallsBack()
     {
         QFile f(iniPath());
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("[account]\nlowBalanceThreshold=not-a-number\n[catalog]\nrefreshMinutes=abc\n[chat]"
-                "\nenterSends=false\n");
+        f.write("[account]\nlowBalanceThreshold=not-a-number\n[chat]\nenterSends=false\n");
     }
     QSettings qs(iniPath(), QSettings::IniFormat);
     Settings s(&qs);
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"unusable value"_s));
     QCOMPARE(s.lowBalanceThreshold(), 1.0);
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"unusable value"_s));
-    QCOMPARE(s.catalogRefreshMinutes(), 60);
     QCOMPARE(s.enterSends(), false); // sane values are still read
 }
 

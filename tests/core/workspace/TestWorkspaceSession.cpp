@@ -12,9 +12,9 @@
 #include "sim/SimKeys.h"
 
 #include <QPointer>
+#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -167,7 +167,8 @@ void TestWorkspaceSession::lateReplyAfterASwitchIsDropped()
     QVERIFY(m_ctx->workspaces()->select(u"b"_s));
     CatalogRepository* catalog = m_ctx->session()->catalog();
     QList<qsizetype> seen;
-    connect(catalog, &CatalogRepository::entriesChanged, this, [&] { seen.append(catalog->entries().size()); });
+    connect(catalog, &CatalogRepository::entriesChanged, this,
+            [&] { seen.append(catalog->entries().size()); });
     // The old session's request is abandoned: the client closes its connection.
     QTRY_VERIFY_WITH_TIMEOUT(pending->state() != QAbstractSocket::ConnectedState, 10000);
     // An answer written now (too late) reaches nobody.
