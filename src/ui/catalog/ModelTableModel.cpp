@@ -1,6 +1,8 @@
 // ModelTableModel: catalog entries as rows; display text, sort keys and change marks.
 #include "ui/catalog/ModelTableModel.h"
 
+#include "ui/common/Palette.h"
+
 #include "ui/common/Format.h"
 
 #include <QColor>
@@ -40,8 +42,8 @@ QVariant optionalNumber(const std::optional<double>& v)
 } // namespace
 
 ModelTableModel::ModelTableModel(QObject* parent)
-    : QAbstractTableModel(parent), m_newIcon(dotIcon(QColor(0x2e, 0x9d, 0x4f))),
-      m_priceIcon(dotIcon(QColor(0xd9, 0x8a, 0x00)))
+    : QAbstractTableModel(parent), m_newIcon(dotIcon(palette::color(palette::Role::NewMark))),
+      m_priceIcon(dotIcon(palette::color(palette::Role::PriceMark)))
 {}
 
 void ModelTableModel::setEntries(const QList<CatalogEntry>& entries)

@@ -1,5 +1,7 @@
 #include "ui/shell/MainWindow.h"
 
+#include "ui/common/Palette.h"
+
 #include "core/AppContext.h"
 #include "core/account/AccountStatus.h"
 #include "core/workspace/WorkspaceEditor.h"
@@ -76,8 +78,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     m_pages->addWidget(m_overview);
     m_models = new ModelsPage(m_context, m_pages);
     m_pages->addWidget(m_models);
-    // Built now, not on first view: the credits panel's low-balance warning belongs in the status bar
-    // from the start.
+    // Built now; its panels only observe the session (keys and usage are read once their tab shows).
     m_account = new AccountPage(m_context, m_pages);
     m_pages->addWidget(m_account);
     auto* navRule = new QFrame(central);
@@ -196,7 +197,8 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     connect(ws->client(), &ApiClient::retryPlanChanged, this, &MainWindow::showRetryPlan);
     m_balanceLabel = new QLabel(this);
     m_balanceLabel->setAccessibleName(tr("Low balance warning"));
-    m_balanceLabel->setStyleSheet(u"QLabel { color: #b3261e; font-weight: 600; }"_s);
+    m_balanceLabel->setStyleSheet(
+        u"QLabel { %1 font-weight: 600; }"_s.arg(palette::textCss(palette::Role::Error)));
     m_balanceLabel->setCursor(Qt::PointingHandCursor);
     m_balanceLabel->installEventFilter(this);
     m_balanceLabel->hide();
