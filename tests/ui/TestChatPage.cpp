@@ -6,6 +6,7 @@
 #include "TestSupport.h"
 
 #include "core/AppContext.h"
+#include "core/account/AccountStatus.h"
 #include "core/catalog/CatalogRepository.h"
 #include "core/chat/ChatSession.h"
 #include "core/storage/ConversationStore.h"
@@ -539,6 +540,14 @@ void TestChatPage::gatewayErrorsShowInlineAndKeepThePrompt()
     QFETCH(int, status);
     auto ctx = makeContext(u"sk-ar-v1-sim-fault-"_s + fault);
     auto page = makePage(ctx.get());
+    // The fault key hits the session's start-up reads too (catalog, credits, health). Let them end
+    // first: a chat POST sent once must not race a keep-alive connection the fault is tearing down.
+    WorkspaceSession* session = ctx->session();
+    QVERIFY(session);
+    QTRY_VERIFY_WITH_TIMEOUT(session->keysReady() && !session->catalog()->isRefreshing() &&
+                                 !session->account()->isReadingCredits() &&
+                                 !session->account()->isReadingHealth(),
+                             60000); // GETs back off and retry on 429 and a dropped connection
     const QString prompt = u"Will fail %1 [[tokens=60]]"_s.arg(fault);
     typeAndSend(page.get(), prompt);
     const Message reply = waitForReply(page.get());

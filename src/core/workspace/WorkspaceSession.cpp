@@ -32,10 +32,8 @@ WorkspaceSession::~WorkspaceSession() = default;
 
 void WorkspaceSession::onKeysReady()
 {
-    const bool first = !m_keysReady;
     m_keysReady = true;
-    if (first || !m_catalog->isRefreshing())
-        m_catalog->refresh();
+    m_catalog->refresh(); // one at a time: a refresh already on its way is not asked again
     emit keysBecameReady();
 }
 

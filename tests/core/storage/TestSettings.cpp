@@ -50,7 +50,8 @@ void TestSettings::init()
 void TestSettings::keyTableIsConsistent()
 {
     const QList<Settings::Key> keys = Settings::allKeys();
-    QCOMPARE(keys.size(), qsizetype(int(Settings::Key::CatalogFilterState) + 1)); // every enumerator has a row
+    QCOMPARE(keys.size(),
+             qsizetype(int(Settings::Key::CatalogFilterState) + 1)); // every enumerator has a row
     QSet<QString> names;
     for (Settings::Key k : keys) {
         const QString name = Settings::keyName(k);
