@@ -23,8 +23,8 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
     m_credits = new CreditsPanel(context, m_tabs);
     m_keys = new KeysPanel(context, m_tabs);
     m_usage = new UsagePanel(ws, context->ledger(), context->workspaceStore(), m_tabs);
-    // Built at start-up but mostly unseen: keys and usage are fetched when their tab is shown (the
-    // credits panel fetches at once: its low-balance warning belongs in the status bar).
+    // Built at start-up but mostly unseen: keys and usage are fetched when their tab is shown (credits
+    // and health are read by the session at once, whoever shows them).
     m_usage->setDeferredWhileHidden(true);
     if (context->database())
         m_usage->setLedgerDatabasePath(context->database()->filePath()); // ledger reads off the GUI thread
