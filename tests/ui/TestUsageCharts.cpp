@@ -4,6 +4,7 @@
 // chart's bar sets sum to hand-checked totals, the table equals the chart, the CSV file holds the
 // hand-checked lines, the PNG is written, hover texts give exact values, a workspace switch re-binds,
 // and a 403 / a gateway without /activity leave the ledger on screen with the reason.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -12,10 +13,12 @@
 #include "core/storage/SecretStore.h"
 #include "core/storage/UsageLedger.h"
 #include "core/storage/WorkspaceStore.h"
+#include "core/usage/UsageWorker.h"
 #include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
 #include "ui/account/UsagePanel.h"
 #include "ui/account/UsageTableModel.h"
+#include "ui/common/EndpointStateView.h"
 #include "ui/common/Format.h"
 
 #include <QAbstractItemModelTester>
@@ -125,7 +128,7 @@ private:
     test::SimFixture m_bareSim; // a gateway without /activity
     QNetworkAccessManager m_nam;
     QDate m_today; // UTC, the simulator's day
-    int m_counter = 0;
+    test::ContextFixture m_contexts{u"usage"_s};
 };
 
 void TestUsageCharts::initTestCase()
@@ -175,13 +178,7 @@ void TestUsageCharts::chat(const QString& model, int tokens, const QString& key,
 
 std::unique_ptr<AppContext> TestUsageCharts::makeContext(const QUrl& baseUrl, const QString& teamKey)
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"usage%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
+    auto ctx = m_contexts.make();
     const QList<QPair<QString, QString>> workspaces{
         {kTeam, u"Team"_s}, {kLab, u"Lab"_s}, {kNoKey, u"Keyless"_s}};
     int written = 0;
@@ -242,17 +239,20 @@ TestUsageCharts::Panel TestUsageCharts::open(const QUrl& baseUrl, const QString&
     QSignalSpy keys(wm, &WorkspaceManager::keysReady);
     wm->select(kTeam);
     keys.wait(5000);
-    p.panel = std::make_unique<UsagePanel>(wm, p.ctx->ledger(), p.ctx->workspaceStore());
+    p.panel = std::make_unique<UsagePanel>(p.ctx.get());
     p.panel->setTimeZone(QTimeZone::utc());
     p.panel->resize(1000, 700);
+    if (p.panel->activityStatus().state != EndpointStatus::State::Idle || p.panel->isBusy())
+        qFatal("an unseen usage panel asked for something");
+    p.panel->show(); // the first look loads the session's reports
     waitForSeries(p.panel.get());
     return p;
 }
 
 void TestUsageCharts::waitForSeries(UsagePanel* panel)
 {
-    QTRY_VERIFY_WITH_TIMEOUT(!panel->isBusy() && panel->gatewayState() != UsagePanel::GatewayState::Loading,
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !panel->isBusy() && panel->activityStatus().state != EndpointStatus::State::Loading, 10000);
 }
 
 double TestUsageCharts::setSum(const QBarSet* set) const
@@ -372,7 +372,7 @@ void TestUsageCharts::tableEqualsChart()
 void TestUsageCharts::gatewayActivityFromTheSimulator()
 {
     Panel p = open(m_sim.baseUrl());
-    QCOMPARE(p.panel->gatewayState(), UsagePanel::GatewayState::Loaded);
+    QCOMPARE(p.panel->activityStatus().state, EndpointStatus::State::Ready);
     UsageQuery q;
     q.source = UsageSource::Gateway;
     q.groupBy = UsageGroupBy::Key; // not possible on gateway data: falls back to models and says so
@@ -435,7 +435,7 @@ void TestUsageCharts::reconciledSummary()
 
     // Lab (same account) made nothing today: all of today's gateway requests came from elsewhere.
     QVERIFY(p.ctx->workspaces()->select(kLab));
-    QTRY_COMPARE_WITH_TIMEOUT(p.panel->gatewayState(), UsagePanel::GatewayState::Loaded, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(p.panel->activityStatus().state, EndpointStatus::State::Ready, 5000);
     p.panel->setQuery(UsageQuery{UsageRange::Custom, day(0), day(0), UsageMetric::Requests,
                                  UsageGroupBy::Model, UsageSource::Reconciled});
     waitForSeries(p.panel.get());
@@ -552,15 +552,15 @@ void TestUsageCharts::hourlyAndCustomRanges()
 void TestUsageCharts::workerThreadReadGivesTheSameSeries()
 {
     Panel p = open(m_sim.baseUrl());
-    const UsageSeries onGuiThread = p.panel->series();
-    p.panel->setLedgerDatabasePath(p.ctx->database()->filePath());
+    QVERIFY(p.ctx->usageWorker()->isThreaded()); // a file database: reports run on their own connection
+    const UsageSeries first = p.panel->series();
     p.panel->refresh();
     QVERIFY(p.panel->isBusy());
     waitForSeries(p.panel.get());
-    const UsageSeries onWorker = p.panel->series();
-    QCOMPARE(onWorker.groups, onGuiThread.groups);
-    QCOMPARE(onWorker.values, onGuiThread.values);
-    QCOMPARE_NEAR(onWorker.total, 0.008905);
+    const UsageSeries again = p.panel->series();
+    QCOMPARE(again.groups, first.groups);
+    QCOMPARE(again.values, first.values);
+    QCOMPARE_NEAR(again.total, 0.008905);
 
     // Rows written meanwhile on the GUI thread's connection are seen by the worker's own one.
     LedgerEntry e;
@@ -588,13 +588,13 @@ void TestUsageCharts::workspaceSwitchRebinds()
     QCOMPARE(p.panel->series().groups, QStringList{kGpt});
     QCOMPARE_NEAR(p.panel->series().total, 0.25);
     // Activity is dropped at the switch and fetched again once the new workspace's keys are read.
-    QTRY_COMPARE_WITH_TIMEOUT(p.panel->gatewayState(), UsagePanel::GatewayState::Loaded, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(p.panel->activityStatus().state, EndpointStatus::State::Ready, 5000);
 
     // Two quick switches: whatever answers late, the panel ends on the last workspace's data.
     QVERIFY(wm->select(kTeam));
     QVERIFY(wm->select(kLab));
     QTRY_VERIFY_WITH_TIMEOUT(
-        !p.panel->isBusy() && p.panel->gatewayState() == UsagePanel::GatewayState::Loaded, 10000);
+        !p.panel->isBusy() && p.panel->activityStatus().state == EndpointStatus::State::Ready, 10000);
     QCOMPARE_NEAR(p.panel->series().total, 0.25);
 }
 
@@ -602,7 +602,7 @@ void TestUsageCharts::forbiddenActivityKeepsTheLedger()
 {
     // An inference-only key: the simulator answers 403 on /activity.
     Panel p = open(m_sim.baseUrl(), sim::inferenceKey());
-    QCOMPARE(p.panel->gatewayState(), UsagePanel::GatewayState::Forbidden);
+    QCOMPARE(p.panel->activityStatus().state, EndpointStatus::State::Forbidden);
     UsageQuery q;
     q.source = UsageSource::Gateway;
     p.panel->setQuery(q);
@@ -612,12 +612,23 @@ void TestUsageCharts::forbiddenActivityKeepsTheLedger()
     const QString text = p.panel->sourceText();
     QVERIFY2(text.contains(u"403"_s) && text.contains(u"management key"_s), qPrintable(text));
     QVERIFY(text.contains(u"Showing this app's ledger instead"_s));
+    // The shared state widget says it too, with the way to fix it.
+    QVERIFY(p.panel->stateView()->isVisible());
+    QVERIFY2(p.panel->stateView()->text().contains(u"management key"_s),
+             qPrintable(p.panel->stateView()->text()));
+    QVERIFY(p.panel->stateView()->settingsButton()->isVisible());
+    QSignalSpy settings(p.panel.get(), &UsagePanel::workspaceSettingsRequested);
+    QTest::mouseClick(p.panel->stateView()->settingsButton(), Qt::LeftButton);
+    QCOMPARE(settings.size(), 1);
+    // The ledger alone needs no gateway: nothing to explain.
+    p.panel->setQuery(UsageQuery{});
+    QVERIFY(!p.panel->stateView()->isVisible());
 }
 
 void TestUsageCharts::gatewayWithoutActivityKeepsTheLedger()
 {
     Panel p = open(m_bareSim.baseUrl());
-    QCOMPARE(p.panel->gatewayState(), UsagePanel::GatewayState::Unsupported);
+    QCOMPARE(p.panel->activityStatus().state, EndpointStatus::State::Unsupported);
     UsageQuery q;
     q.source = UsageSource::Reconciled;
     p.panel->setQuery(q);
@@ -632,9 +643,9 @@ void TestUsageCharts::gatewayWithoutActivityKeepsTheLedger()
 void TestUsageCharts::noKeyKeepsTheLedger()
 {
     Panel p = open(m_sim.baseUrl());
-    QSignalSpy state(p.panel.get(), &UsagePanel::gatewayStateChanged);
+    QSignalSpy state(p.panel.get(), &UsagePanel::activityStatusChanged);
     QVERIFY(p.ctx->workspaces()->select(kNoKey));
-    QTRY_COMPARE_WITH_TIMEOUT(p.panel->gatewayState(), UsagePanel::GatewayState::NoKey, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(p.panel->activityStatus().state, EndpointStatus::State::NoKey, 5000);
     UsageQuery q;
     q.source = UsageSource::Gateway;
     p.panel->setQuery(q);
@@ -711,16 +722,9 @@ void TestUsageCharts::largeLedgerStaysOffTheGuiThread()
     waitForSeries(p.panel.get());
     QVERIFY(std::abs(p.panel->series().total - expected) < 1e-6);
 
-    // Without a database path the rows are read on the GUI thread, inside refresh().
+    // refresh() only hands the job over; the worker reads and aggregates.
     QElapsedTimer t;
     t.start();
-    p.panel->refresh();
-    const qint64 blockingWithoutPath = t.elapsed();
-    waitForSeries(p.panel.get());
-
-    // With it, refresh() only hands the job over; the worker reads and aggregates.
-    p.panel->setLedgerDatabasePath(db->filePath());
-    t.restart();
     p.panel->refresh();
     const qint64 blockingWithPath = t.elapsed();
     QSignalSpy updated(p.panel.get(), &UsagePanel::seriesUpdated);
@@ -728,12 +732,11 @@ void TestUsageCharts::largeLedgerStaysOffTheGuiThread()
     const qint64 untilShown = t.elapsed();
     waitForSeries(p.panel.get());
     qInfo(
-        "50k ledger rows, 30 days: refresh() blocks the GUI thread %lld ms when it reads the ledger itself, "
-        "%lld ms with the worker; the worker's series is on screen after %lld ms",
-        blockingWithoutPath, blockingWithPath, untilShown);
+        "50k ledger rows, 30 days: refresh() blocks the GUI thread %lld ms; the worker's series is on screen "
+        "after %lld ms",
+        blockingWithPath, untilShown);
     QVERIFY(std::abs(p.panel->series().total - expected) < 1e-6);
     QVERIFY2(blockingWithPath < 50, qPrintable(QString::number(blockingWithPath)));
-    QVERIFY(blockingWithPath < blockingWithoutPath);
 }
 
 // Renders the panel with a month of realistic data for a human to look at. Writes PNGs only when

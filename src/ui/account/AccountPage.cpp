@@ -2,7 +2,6 @@
 #include "ui/account/AccountPage.h"
 
 #include "core/AppContext.h"
-#include "core/storage/Database.h"
 #include "ui/account/CreditsPanel.h"
 #include "ui/account/HealthPanel.h"
 #include "ui/account/KeysPanel.h"
@@ -19,15 +18,11 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
-    WorkspaceManager* ws = context->workspaces();
     m_credits = new CreditsPanel(context, m_tabs);
     m_keys = new KeysPanel(context, m_tabs);
-    m_usage = new UsagePanel(ws, context->ledger(), context->workspaceStore(), m_tabs);
     // Built at start-up but mostly unseen: keys and usage are fetched when their tab is shown (credits
     // and health are read by the session at once, whoever shows them).
-    m_usage->setDeferredWhileHidden(true);
-    if (context->database())
-        m_usage->setLedgerDatabasePath(context->database()->filePath()); // ledger reads off the GUI thread
+    m_usage = new UsagePanel(context, m_tabs);
     m_health = new HealthPanel(context, m_tabs);
     m_tabs->addTab(m_credits, tr("&Credits"));
     m_tabs->addTab(m_keys, tr("API &Keys"));
@@ -38,6 +33,7 @@ AccountPage::AccountPage(AppContext* context, QWidget* parent) : QWidget(parent)
     connect(m_credits, &CreditsPanel::workspaceSettingsRequested, this,
             &AccountPage::workspaceSettingsRequested);
     connect(m_keys, &KeysPanel::workspaceSettingsRequested, this, &AccountPage::workspaceSettingsRequested);
+    connect(m_usage, &UsagePanel::workspaceSettingsRequested, this, &AccountPage::workspaceSettingsRequested);
 }
 
 void AccountPage::showTab(Tab tab)

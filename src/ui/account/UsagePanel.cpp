@@ -1,12 +1,13 @@
-// UsagePanel: controls -> a job on the worker thread -> series -> chart, table and texts.
+// UsagePanel: controls -> the session's UsageReports -> series -> chart, table and texts.
 #include "ui/account/UsagePanel.h"
 
-#include "core/storage/Database.h"
-#include "core/storage/WorkspaceStore.h"
-#include "core/usage/UsageLog.h"
-#include "core/workspace/WorkspaceManager.h"
+#include "core/AppContext.h"
+#include "core/usage/UsageReports.h"
+#include "core/workspace/WorkspaceSession.h"
 #include "ui/account/UsageTableModel.h"
+#include "ui/common/EndpointStateView.h"
 #include "ui/common/Format.h"
+#include "ui/common/Palette.h"
 
 #include <QBarSet>
 #include <QCategoryAxis>
@@ -17,7 +18,6 @@
 #include <QCursor>
 #include <QDateEdit>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -38,31 +38,6 @@
 namespace anyrouter {
 
 using namespace Qt::StringLiterals;
-
-// Everything a worker needs, copied: it never touches the panel or the GUI thread's connection.
-struct UsagePanel::Job
-{
-    UsageQuery query; // source already resolved (ledger when gateway data is missing)
-    QDateTime now;
-    QTimeZone zone;
-    QHash<QString, QString> names;
-    QList<ActivityRow> activity;
-    bool readLedger = false;
-    QString workspaceFilter;
-    QString databasePath;       // read here on the worker when set ...
-    QList<LedgerEntry> entries; // ... else these were read on the GUI thread
-};
-
-struct UsagePanel::JobResult
-{
-    UsageQuery query;
-    UsageSeries series;
-    std::optional<UsageReconciliation> reconciliation;
-    QString readError;
-    qint64 rows = 0;
-    qint64 readMs = 0;
-    qint64 aggregateMs = 0;
-};
 
 namespace {
 
@@ -120,12 +95,9 @@ void selectData(QComboBox* box, int value)
 
 } // namespace
 
-UsagePanel::UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, WorkspaceStore* store,
-                       QWidget* parent)
-    : QWidget(parent), m_workspaces(workspaces), m_ledger(ledger), m_store(store),
-      m_now([] { return QDateTime::currentDateTimeUtc(); }), m_zone(QTimeZone::systemTimeZone())
+UsagePanel::UsagePanel(AppContext* context, QWidget* parent)
+    : QWidget(parent), m_zone(QTimeZone::systemTimeZone())
 {
-    m_pool.setMaxThreadCount(1);
 
     m_range = new QComboBox(this);
     addItems(m_range, {{tr("Last 24 hours"), int(UsageRange::Hours24)},
@@ -133,7 +105,7 @@ UsagePanel::UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, Worksp
                        {tr("Last 30 days"), int(UsageRange::Days30)},
                        {tr("Custom…"), int(UsageRange::Custom)}});
     selectData(m_range, int(UsageRange::Days7));
-    const QDate today = m_now().toTimeZone(m_zone).date();
+    const QDate today = QDateTime::currentDateTimeUtc().toTimeZone(m_zone).date();
     m_from = new QDateEdit(today.addDays(-29), this);
     m_to = new QDateEdit(today, this);
     for (QDateEdit* e : {m_from, m_to}) {
@@ -215,8 +187,18 @@ UsagePanel::UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, Worksp
     split->setSizes({420, 240});
     split->setChildrenCollapsible(false);
 
+    m_stateView = new EndpointStateView(tr("the gateway's account activity"), u"/activity"_s, this);
+    m_stateView->setMessage(EndpointStatus::State::Unsupported,
+                            tr("This gateway does not offer account activity (/activity): the charts show "
+                               "this app's ledger."));
+    m_stateView->setMessage(EndpointStatus::State::Forbidden,
+                            tr("The workspace's key may not read account activity (403). Add a management "
+                               "key (ak_…) to the workspace to see it; the charts show this app's ledger."));
+    m_stateView->setVisible(false);
+
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
+    layout->addWidget(m_stateView);
     auto* sourceRow = new QHBoxLayout;
     sourceRow->addWidget(m_sourceLabel, 1);
     sourceRow->addLayout(actions);
@@ -228,11 +210,9 @@ UsagePanel::UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, Worksp
         const bool custom = m_range->currentData().toInt() == int(UsageRange::Custom);
         m_from->setVisible(custom);
         m_to->setVisible(custom);
-        // Gateway data may be needed now and was never asked for (e.g. keys arrived before).
-        if (m_source->currentData().toInt() != int(UsageSource::Ledger) &&
-            m_gatewayState == GatewayState::NotLoaded)
-            fetchActivity();
-        recompute();
+        if (m_reports)
+            m_reports->setQuery(query());
+        updateTexts();
     };
     for (QComboBox* box : {m_range, m_metric, m_group, m_source})
         connect(box, &QComboBox::currentIndexChanged, this, changed);
@@ -241,60 +221,51 @@ UsagePanel::UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, Worksp
     connect(m_refresh, &QPushButton::clicked, this, &UsagePanel::refresh);
     connect(m_exportCsv, &QPushButton::clicked, this, &UsagePanel::chooseCsvFile);
     connect(m_exportPng, &QPushButton::clicked, this, &UsagePanel::choosePngFile);
+    connect(m_stateView, &EndpointStateView::retryRequested, this, &UsagePanel::refresh);
+    connect(m_stateView, &EndpointStateView::settingsRequested, this,
+            &UsagePanel::workspaceSettingsRequested);
 
-    if (m_workspaces) {
-        connect(m_workspaces, &WorkspaceManager::currentChanged, this, &UsagePanel::onWorkspaceChanged);
-        connect(m_workspaces, &WorkspaceManager::keysReady, this, [this](const Workspace& ws) {
-            if (ws.id == m_workspaceId && (!m_deferWhileHidden || isVisible()))
-                fetchActivity(); // else showEvent() fetches
+    connect(context, &AppContext::sessionChanged, this, &UsagePanel::bindSession);
+    bindSession(context->session());
+}
+
+UsagePanel::~UsagePanel() = default;
+
+void UsagePanel::bindSession(WorkspaceSession* session)
+{
+    if (m_reports)
+        disconnect(m_reports, nullptr, this, nullptr);
+    m_reports = session ? session->usage() : nullptr;
+    // Nothing from the previous workspace stays on screen.
+    m_series = UsageSeries();
+    m_reconciliation.reset();
+    m_readFailed = false;
+    m_shownQuery = query();
+    m_model->setSeries(m_series);
+    rebuildChart();
+    if (m_reports) {
+        connect(m_reports, &UsageReports::reportChanged, this, &UsagePanel::onReportChanged);
+        connect(m_reports, &UsageReports::busyChanged, this, &UsagePanel::updateTexts);
+        connect(m_reports, &UsageReports::activityStatusChanged, this, [this] {
+            updateTexts();
+            emit activityStatusChanged();
         });
-        connect(m_workspaces, &WorkspaceManager::workspacesChanged, this, [this] {
-            if (const auto ws = m_workspaces->find(m_workspaceId))
-                m_workspaceName = ws->name;
-            recompute(); // names of stacks by workspace may have changed
-        });
+        connect(m_reports, &UsageReports::destroyed, this, [this] { updateTexts(); });
+        m_reports->setTimeZone(m_zone);
+        if (isVisible())
+            m_reports->setQuery(query()); // in view: the new workspace's figures at once
+        else if (m_reports->isLoaded())
+            onReportChanged();
     }
-    // Queued: whoever builds the panel may still set the ledger's database path (ledger reads off
-    // the GUI thread) and deferral before the first computation.
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            const Workspace current = m_workspaces ? m_workspaces->current() : Workspace();
-            onWorkspaceChanged(current);
-            if (!current.id.isEmpty() && m_workspaces->keyState() != WorkspaceManager::KeyState::Loading &&
-                m_workspaces->keyState() != WorkspaceManager::KeyState::Unknown &&
-                (!m_deferWhileHidden || isVisible()))
-                fetchActivity();
-        },
-        Qt::QueuedConnection);
-}
-
-UsagePanel::~UsagePanel()
-{
-    // No job may outlive the panel: it posts its result to this object.
-    m_pool.clear();
-    m_pool.waitForDone();
-}
-
-void UsagePanel::setLedgerDatabasePath(const QString& path)
-{
-    m_databasePath = path;
-}
-
-void UsagePanel::setClock(std::function<QDateTime()> now)
-{
-    m_now = std::move(now);
-    const QDate today = m_now().toTimeZone(m_zone).date();
-    const QSignalBlocker b1(m_from), b2(m_to);
-    m_from->setDate(today.addDays(-29));
-    m_to->setDate(today);
-    recompute();
+    updateTexts();
+    emit activityStatusChanged();
 }
 
 void UsagePanel::setTimeZone(const QTimeZone& zone)
 {
     m_zone = zone;
-    recompute();
+    if (m_reports)
+        m_reports->setTimeZone(zone);
 }
 
 UsageQuery UsagePanel::query() const
@@ -324,219 +295,75 @@ void UsagePanel::setQuery(const UsageQuery& q)
     }
     m_from->setVisible(q.range == UsageRange::Custom);
     m_to->setVisible(q.range == UsageRange::Custom);
-    if (q.source != UsageSource::Ledger && m_gatewayState == GatewayState::NotLoaded)
-        fetchActivity();
-    recompute();
+    if (m_reports)
+        m_reports->setQuery(query());
+    updateTexts();
 }
 
 void UsagePanel::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
-    if (m_deferWhileHidden)
-        refresh();
+    refresh(); // the first look loads; later ones re-read (a chat may have added ledger rows)
 }
 
 void UsagePanel::refresh()
 {
-    fetchActivity();
-    recompute();
-}
-
-void UsagePanel::onWorkspaceChanged(const Workspace& ws)
-{
-    m_workspaceId = ws.id;
-    m_workspaceName = ws.name;
-    m_activity.clear();
-    ++m_activityGeneration; // an answer still on its way belongs to the previous workspace
-    setGatewayState(GatewayState::NotLoaded);
-    recompute();
-}
-
-void UsagePanel::fetchActivity()
-{
-    if (!m_workspaces || m_workspaceId.isEmpty())
+    if (!m_reports)
         return;
-    // Right after a switch the client has no keys yet: that is not "no key"; keysReady fetches.
-    const auto keyState = m_workspaces->keyState();
-    if (keyState == WorkspaceManager::KeyState::Loading || keyState == WorkspaceManager::KeyState::Unknown)
-        return;
-    ApiClient* client = m_workspaces->client();
-    if (!client->hasInferenceKey() && !client->hasManagementKey()) {
-        m_activity.clear();
-        setGatewayState(GatewayState::NoKey);
-        recompute();
-        return;
-    }
-    const quint64 generation = ++m_activityGeneration;
-    setGatewayState(GatewayState::Loading);
-    m_workspaces->usage()->fetchActivity(
-        QDate(), this, [this, generation](const Result<QList<ActivityRow>>& r) {
-            if (generation != m_activityGeneration)
-                return;
-            if (r.ok()) {
-                m_activity = r.value;
-                setGatewayState(GatewayState::Loaded);
-            } else {
-                m_activity.clear();
-                if (r.unsupported)
-                    setGatewayState(GatewayState::Unsupported);
-                else if (r.error.category() == ApiError::Category::Permission)
-                    setGatewayState(GatewayState::Forbidden);
-                else
-                    setGatewayState(GatewayState::Failed, r.error.userMessage());
-                qCInfo(lcUsage) << "no gateway activity:" << gatewayAbsentReason();
-            }
-            recompute();
-        });
-}
-
-void UsagePanel::setGatewayState(GatewayState state, const QString& reason)
-{
-    m_gatewayState = state;
-    m_gatewayError = reason;
+    if (!m_reports->isLoaded())
+        m_reports->setQuery(query());
+    else
+        m_reports->refresh();
     updateTexts();
-    emit gatewayStateChanged();
+}
+
+EndpointStatus UsagePanel::activityStatus() const
+{
+    return m_reports ? m_reports->activityStatus() : EndpointStatus::idle();
+}
+
+bool UsagePanel::isBusy() const
+{
+    return m_reports && m_reports->isBusy();
 }
 
 UsageSource UsagePanel::effectiveSource() const
 {
     const UsageSource wanted = UsageSource(m_source->currentData().toInt());
-    return wanted != UsageSource::Ledger && m_gatewayState != GatewayState::Loaded ? UsageSource::Ledger
-                                                                                   : wanted;
+    return wanted != UsageSource::Ledger && !activityStatus().isReady() ? UsageSource::Ledger : wanted;
 }
 
 QString UsagePanel::gatewayAbsentReason() const
 {
-    switch (m_gatewayState) {
-    case GatewayState::NotLoaded:
+    const EndpointStatus status = activityStatus();
+    switch (status.state) {
+    case EndpointStatus::State::Idle:
         return tr("the workspace's keys are not loaded yet");
-    case GatewayState::Loading:
+    case EndpointStatus::State::Loading:
         return tr("asking the gateway for its activity…");
-    case GatewayState::Loaded:
+    case EndpointStatus::State::Ready:
         return {};
-    case GatewayState::NoKey:
+    case EndpointStatus::State::NoKey:
         return tr("the workspace has no key to ask the gateway with");
-    case GatewayState::Unsupported:
+    case EndpointStatus::State::Unsupported:
         return tr("this gateway does not offer account activity (/activity)");
-    case GatewayState::Forbidden:
+    case EndpointStatus::State::Forbidden:
         return tr("the workspace's key may not read account activity (403); add a management key (ak_…) "
                   "to the workspace to see it");
-    case GatewayState::Failed:
-        return tr("the gateway's answer failed: %1").arg(m_gatewayError);
+    default:
+        return status.message(tr("the gateway's account activity"), u"/activity"_s);
     }
-    return {};
 }
 
-QHash<QString, QString> UsagePanel::workspaceNames() const
+void UsagePanel::onReportChanged()
 {
-    QHash<QString, QString> names;
-    if (m_store) {
-        for (const Workspace& w : m_store->list())
-            names.insert(w.id, w.name);
-    }
-    if (m_workspaces) {
-        for (const Workspace& w : m_workspaces->workspaces())
-            names.insert(w.id, w.name);
-    }
-    return names;
-}
-
-void UsagePanel::recompute()
-{
-    if (m_deferWhileHidden && !isVisible())
-        return; // showEvent() recomputes
-    if (m_running) {
-        m_rerun = true; // the running job's result would be stale; run again when it ends
+    if (!m_reports)
         return;
-    }
-    startJob();
-}
-
-void UsagePanel::startJob()
-{
-    Job job;
-    job.query = query();
-    job.query.source = effectiveSource();
-    job.now = m_now();
-    job.zone = m_zone;
-    job.names = workspaceNames();
-    if (job.query.source != UsageSource::Ledger)
-        job.activity = m_activity;
-    // Without a workspace there is nothing to show: never fall back to every workspace's rows.
-    job.readLedger = job.query.source != UsageSource::Gateway && m_ledger && !m_workspaceId.isEmpty();
-    job.workspaceFilter = UsageAggregator::ledgerWorkspaceFilter(job.query, m_workspaceId);
-    if (job.readLedger) {
-        if (m_databasePath.isEmpty()) {
-            const UsageWindow w = UsageAggregator::windowFor(job.query, job.now, job.zone);
-            job.entries = m_ledger->entries(job.workspaceFilter, w.from(), w.lastMsec());
-        } else {
-            job.databasePath = m_databasePath;
-        }
-    }
-    m_running = true;
-    const quint64 generation = ++m_jobGeneration;
-    m_pool.start([this, job = std::move(job), generation] {
-        auto result = std::make_shared<JobResult>(runJob(job));
-        QMetaObject::invokeMethod(
-            this, [this, generation, result] { applyResult(generation, *result); }, Qt::QueuedConnection);
-    });
-    updateTexts();
-}
-
-UsagePanel::JobResult UsagePanel::runJob(const Job& job)
-{
-    JobResult r;
-    r.query = job.query;
-    QElapsedTimer timer;
-    timer.start();
-    QList<LedgerEntry> entries = job.entries;
-    const UsageWindow window = UsageAggregator::windowFor(job.query, job.now, job.zone);
-    if (job.readLedger && !job.databasePath.isEmpty()) {
-        Database db(job.databasePath); // a connection of this thread's own
-        QString error;
-        if (db.open(&error)) {
-            const UsageLedger ledger(db);
-            entries = ledger.entries(job.workspaceFilter, window.from(), window.lastMsec());
-        } else {
-            r.readError = error;
-        }
-    }
-    r.rows = entries.size();
-    r.readMs = timer.restart();
-    switch (job.query.source) {
-    case UsageSource::Ledger:
-        r.series = UsageAggregator::fromLedger(job.query, window, entries, job.names);
-        break;
-    case UsageSource::Gateway:
-        r.series = UsageAggregator::fromActivity(job.query, window, job.activity);
-        break;
-    case UsageSource::Reconciled:
-        r.reconciliation = UsageAggregator::reconcile(window, entries, job.activity);
-        r.series = UsageAggregator::fromReconciliation(job.query, window, *r.reconciliation);
-        break;
-    }
-    r.aggregateMs = timer.elapsed();
-    return r;
-}
-
-void UsagePanel::applyResult(quint64 generation, const JobResult& result)
-{
-    if (generation != m_jobGeneration)
-        return;
-    m_running = false;
-    if (m_rerun) {
-        m_rerun = false;
-        startJob();
-        return;
-    }
-    qCDebug(lcUsage) << "usage series:" << result.rows << "ledger rows, read" << result.readMs
-                     << "ms, aggregated" << result.aggregateMs << "ms";
-    if (!result.readError.isEmpty())
-        qCWarning(lcUsage).noquote() << "could not read the usage ledger:" << result.readError;
-    m_readFailed = !result.readError.isEmpty();
-    m_shownQuery = result.query;
-    m_series = result.series;
-    m_reconciliation = result.reconciliation;
+    const UsageReport& report = m_reports->report();
+    m_readFailed = !report.readError.isEmpty();
+    m_shownQuery = report.query;
+    m_series = report.series;
+    m_reconciliation = report.reconciliation;
     m_model->setSeries(m_series);
     m_table->resizeColumnsToContents();
     for (int c = 0; c < m_model->columnCount(); ++c)
@@ -563,7 +390,7 @@ void UsagePanel::rebuildChart()
         for (int b = 0; b < m_series.bucketCount(); ++b)
             set->append(m_series.value(g, b));
         if (g == m_series.otherGroup)
-            set->setColor(QColor(0x9e, 0x9e, 0x9e));
+            set->setColor(palette::color(palette::Role::Unknown, this->palette()));
         connect(set, &QBarSet::hovered, this,
                 [this, set](bool status, int index) { onBarHovered(set, status, index); });
         m_bars->append(set);
@@ -645,8 +472,9 @@ void UsagePanel::onBarHovered(QBarSet* set, bool status, int index)
 
 QString UsagePanel::sourceText() const
 {
-    if (m_workspaceId.isEmpty())
+    if (!m_reports)
         return tr("No workspace is selected.");
+    const QString workspaceName = m_reports->workspaceName();
     const UsageSource wanted = UsageSource(m_source->currentData().toInt());
     const UsageSource shown = effectiveSource();
     QString text;
@@ -655,7 +483,7 @@ QString UsagePanel::sourceText() const
         text = m_group->currentData().toInt() == int(UsageGroupBy::Workspace)
                    ? tr("Source: this app's ledger — the requests AnyRouter Desktop made, in all workspaces.")
                    : tr("Source: this app's ledger — the requests AnyRouter Desktop made in workspace “%1”.")
-                         .arg(m_workspaceName);
+                         .arg(workspaceName);
         if (wanted != UsageSource::Ledger)
             text = tr("Gateway activity is not shown: %1. Showing this app's ledger instead.")
                        .arg(gatewayAbsentReason()) +
@@ -664,14 +492,14 @@ QString UsagePanel::sourceText() const
     case UsageSource::Gateway:
         text = tr("Source: the gateway's activity for the account behind workspace “%1”, per UTC day and "
                   "model. It counts requests from every client that uses this account, not only this app.")
-                   .arg(m_workspaceName);
+                   .arg(workspaceName);
         break;
     case UsageSource::Reconciled:
         text =
             tr("Source: this app's ledger (workspace “%1”) reconciled with the gateway's activity, per UTC "
                "day and model. Requests made from other clients with the same account show up only on the "
                "gateway side.")
-                .arg(m_workspaceName);
+                .arg(workspaceName);
         break;
     }
     if (shown != UsageSource::Ledger && m_range->currentData().toInt() == int(UsageRange::Hours24))
@@ -679,7 +507,7 @@ QString UsagePanel::sourceText() const
             u' ' + tr("The gateway counts whole days, so the last 24 hours show as the UTC days they touch.");
     if (!m_series.note.isEmpty() && m_shownQuery.source == shown)
         text += u' ' + m_series.note;
-    if (m_running)
+    if (isBusy())
         text += u' ' + tr("Updating…");
     return text;
 }
@@ -746,6 +574,12 @@ QString UsagePanel::summaryText() const
 
 void UsagePanel::updateTexts()
 {
+    // The reason gateway figures are missing gets the shared state widget (with the way to fix it)
+    // while a gateway source is chosen; the ledger alone needs no gateway.
+    const EndpointStatus status = activityStatus();
+    const bool wantsGateway = m_source->currentData().toInt() != int(UsageSource::Ledger);
+    m_stateView->setStatus(status);
+    m_stateView->setVisible(wantsGateway && m_reports && status.isProblem());
     m_sourceLabel->setText(sourceText());
     m_summaryLabel->setText(summaryText());
     m_exportCsv->setEnabled(m_series.bucketCount() > 0);

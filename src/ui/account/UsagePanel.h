@@ -4,22 +4,20 @@
 // values) over a table with the same numbers; a line says which source is shown and, when gateway
 // data is missing, why. Exports CSV and PNG.
 //
-// A month of ledger rows can reach tens of thousands (measured for 50k in a release build: about
-// 0.3 s to read, 10-30 ms to aggregate), so reading and aggregating run on a worker thread with its
-// own database connection when setLedgerDatabasePath() was given; without it the rows are read on the
-// GUI thread through the UsageLedger and only the aggregation runs on the worker.
+// A view over the selected workspace's UsageReports (WorkspaceSession::usage()): the controls set
+// the reports' query, the reports fetch /activity and compute the series on the shared UsageWorker,
+// and the panel draws what they hold. Nothing is asked while the panel was never shown; once shown
+// it re-reads each time it comes into view (the ledger says nothing when a chat adds a row).
 #pragma once
 
+#include "core/api/EndpointState.h"
 #include "core/domain/Account.h"
-#include "core/domain/Workspace.h"
-#include "core/storage/UsageLedger.h"
 #include "core/usage/UsageAggregator.h"
 
-#include <QThreadPool>
+#include <QPointer>
 #include <QTimeZone>
 #include <QWidget>
 
-#include <functional>
 #include <optional>
 
 class QBarSet;
@@ -34,40 +32,22 @@ class QTableView;
 
 namespace anyrouter {
 
-class ApiError;
+class AppContext;
+class EndpointStateView;
+class UsageReports;
 class UsageTableModel;
-class WorkspaceManager;
-class WorkspaceStore;
+class WorkspaceSession;
 
 class UsagePanel : public QWidget
 {
     Q_OBJECT
 public:
-    enum class GatewayState
-    {
-        NotLoaded,   // no workspace, or keys not read yet
-        Loading,     // /activity request in flight
-        Loaded,      // activity rows available
-        NoKey,       // the workspace has no key to ask with
-        Unsupported, // the gateway answers 404/405/501 on /activity
-        Forbidden,   // 403: the key lacks the management permission
-        Failed       // any other error
-    };
-    Q_ENUM(GatewayState)
-
-    UsagePanel(WorkspaceManager* workspaces, UsageLedger* ledger, WorkspaceStore* store,
-               QWidget* parent = nullptr);
+    // Observes `context`'s selected workspace session (and the next one on a switch).
+    explicit UsagePanel(AppContext* context, QWidget* parent = nullptr);
     ~UsagePanel() override;
 
-    // Re-reads the ledger and asks the gateway for its activity again.
+    // Asks the gateway for its activity again and re-reads the ledger (loads, the first time).
     void refresh();
-    // The database file behind the ledger: ledger rows are then read on a worker thread through a
-    // connection of its own (SQLite in WAL mode lets it read while the GUI thread writes).
-    void setLedgerDatabasePath(const QString& path);
-    // On: the panel fetches the gateway's activity only while shown, and re-reads everything each
-    // time it comes into view (the ledger says nothing when a chat adds a row). The account page is
-    // built at start-up and mostly unseen; tests leave it off.
-    void setDeferredWhileHidden(bool on) { m_deferWhileHidden = on; }
 
     UsageQuery query() const;
     void setQuery(const UsageQuery& query); // sets the controls and recomputes
@@ -75,16 +55,17 @@ public:
     // What the chart and table show right now.
     const UsageSeries& series() const { return m_series; }
     const std::optional<UsageReconciliation>& reconciliation() const { return m_reconciliation; }
-    GatewayState gatewayState() const { return m_gatewayState; }
+    // The gateway's activity for this workspace: Idle until the panel is shown (or asked), then why
+    // it is there or not.
+    EndpointStatus activityStatus() const;
     QString sourceText() const;
     QString summaryText() const;
-    bool isBusy() const { return m_running; }
+    bool isBusy() const;
 
     bool exportCsv(const QString& path);
     bool exportPng(const QString& path);
 
-    // Test seams: the clock and zone the buckets are computed in (default: now, the system zone).
-    void setClock(std::function<QDateTime()> now);
+    // The zone ledger buckets are computed in (default: the system's; tests pin it).
     void setTimeZone(const QTimeZone& zone);
     QString hoverText() const { return m_hoverText; } // what the last bar hover showed
 
@@ -99,6 +80,8 @@ public:
     QDateEdit* fromEdit() const { return m_from; }
     QDateEdit* toEdit() const { return m_to; }
     QLabel* sourceLabel() const { return m_sourceLabel; }
+    // Why gateway activity is missing when a gateway source is chosen (hidden otherwise).
+    EndpointStateView* stateView() const { return m_stateView; }
     QPushButton* exportCsvButton() const { return m_exportCsv; }
     QPushButton* exportPngButton() const { return m_exportPng; }
 
@@ -106,36 +89,24 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 signals:
-    void seriesUpdated();       // the chart and table show a new series
-    void gatewayStateChanged(); // activity arrived, or why it did not
+    void seriesUpdated();         // the chart and table show a new series
+    void activityStatusChanged(); // activity arrived, or why it did not
+    void workspaceSettingsRequested();
     void exported(const QString& path);
     void exportFailed(const QString& message);
 
 private:
-    struct Job;
-    struct JobResult;
-    static JobResult runJob(const Job& job);
-
-    void onWorkspaceChanged(const Workspace& ws);
-    void fetchActivity();
-    void setGatewayState(GatewayState state, const QString& reason = {});
-    void recompute();
-    void startJob();
-    void applyResult(quint64 generation, const JobResult& result);
+    void bindSession(WorkspaceSession* session);
+    void onReportChanged();
     void rebuildChart();
     void updateTexts();
     void onBarHovered(QBarSet* set, bool status, int index);
-    QHash<QString, QString> workspaceNames() const;
     UsageSource effectiveSource() const;
     QString gatewayAbsentReason() const;
     void chooseCsvFile();
     void choosePngFile();
 
-    WorkspaceManager* m_workspaces;
-    UsageLedger* m_ledger;
-    WorkspaceStore* m_store;
-    QString m_databasePath;
-    std::function<QDateTime()> m_now;
+    QPointer<UsageReports> m_reports; // the selected workspace's; gone with its session
     QTimeZone m_zone;
 
     QComboBox* m_range;
@@ -155,23 +126,13 @@ private:
     QTableView* m_table;
     UsageTableModel* m_model;
 
-    QString m_workspaceId;
-    QString m_workspaceName;
-    QList<ActivityRow> m_activity;
-    GatewayState m_gatewayState = GatewayState::NotLoaded;
-    QString m_gatewayError;
-    quint64 m_activityGeneration = 0; // late /activity answers for another workspace are dropped
+    EndpointStateView* m_stateView;
 
     UsageSeries m_series;
     std::optional<UsageReconciliation> m_reconciliation;
     UsageQuery m_shownQuery; // the query m_series answers (the controls may have moved on)
     QString m_hoverText;
-    quint64 m_jobGeneration = 0;
-    bool m_deferWhileHidden = false;
-    bool m_running = false;
-    bool m_rerun = false;
     bool m_readFailed = false;
-    QThreadPool m_pool; // one worker: a newer request waits for (and supersedes) the running one
 };
 
 } // namespace anyrouter

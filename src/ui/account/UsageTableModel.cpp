@@ -2,6 +2,7 @@
 #include "ui/account/UsageTableModel.h"
 
 #include "ui/common/Format.h"
+#include "ui/common/Palette.h"
 
 #include <QColor>
 #include <QFont>
@@ -45,7 +46,8 @@ QVariant UsageTableModel::data(const QModelIndex& index, int role) const
         return formatValue(value, m_series.metric, m_costDecimals);
     case Qt::ForegroundRole:
         if (value == 0)
-            return QColor(Qt::gray); // empty buckets recede; the figures that matter stand out
+            return palette::color(
+                palette::Role::Unknown); // empty buckets recede; the figures that matter stand out
         return {};
     case kValueRole:
         return value;
