@@ -2,6 +2,7 @@
 // the transcript ends in the state issue 9 asks for, shows what the store holds, and rendering a
 // reply with a Markdown image never touches the local file system (item 1): the image points at a
 // FIFO whose opening a helper thread notices (and unblocks, so a regression fails instead of hanging).
+#include "ContextFixture.h"
 #include "HostileExpectations.h"
 #include "HostileServer.h"
 #include "TestSupport.h"
@@ -103,6 +104,7 @@ private:
     Message sendAndWait(ChatPage* page, const QString& text);
 
     QTemporaryDir m_dir;
+    test::ContextFixture m_contexts{u"window"_s};
     HostileServer m_server;
     int m_counter = 0;
 };
@@ -124,18 +126,8 @@ void TestHostileWindow::init()
 
 std::unique_ptr<AppContext> TestHostileWindow::makeContext(const QString& caseName)
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"window%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
-    Workspace ws;
-    ws.id = WorkspaceManager::demoWorkspaceId();
-    ws.name = u"Hostile"_s;
-    ws.kind = Workspace::Kind::Demo;
-    ws.baseUrl = m_server.baseUrl(caseName);
+    auto ctx = m_contexts.make();
+    Workspace ws = test::demoWorkspace(m_server.baseUrl(caseName), u"Hostile"_s);
     ctx->workspaces()->addEphemeral(ws, clientKey());
     ctx->workspaces()->select(ws.id);
     return ctx;

@@ -3,6 +3,7 @@
 // health) and each panel then shows what the new workspace's key may see; the low-balance warning
 // reaches the status bar and leads to the credits panel; start-up asks /credits and /health once,
 // however many pages show them.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -59,9 +60,8 @@ private:
     void addWorkspaces(AppContext* ctx);
     void seedLedger(AppContext* ctx);
 
-    QTemporaryDir m_dir;
     test::SimFixture m_sim;
-    int m_counter = 0;
+    test::ContextFixture m_contexts{u"console"_s};
 };
 
 namespace {
@@ -86,7 +86,6 @@ LedgerEntry entry(const QString& workspaceId, const QString& model, double cost)
 void TestAccountConsole::initTestCase()
 {
     test::initHermeticEnvironment();
-    QVERIFY(m_dir.isValid());
     QVERIFY(m_sim.start(test::SimFixture::fastConfig()));
 }
 
@@ -97,24 +96,14 @@ void TestAccountConsole::cleanup()
 
 std::unique_ptr<AppContext> TestAccountConsole::makeContext()
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"console%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
+    auto ctx = m_contexts.make();
     return ctx;
 }
 
 // The demo workspace with the simulator's full key, and one whose key may only chat.
 void TestAccountConsole::addWorkspaces(AppContext* ctx)
 {
-    Workspace demo;
-    demo.id = WorkspaceManager::demoWorkspaceId();
-    demo.name = u"Demo"_s;
-    demo.kind = Workspace::Kind::Demo;
-    demo.baseUrl = m_sim.baseUrl();
+    Workspace demo = test::demoWorkspace(m_sim.baseUrl());
     Workspace limited;
     limited.id = kLimited;
     limited.name = u"Chat only"_s;
@@ -157,12 +146,12 @@ void TestAccountConsole::switchingReBindsEveryPage()
     QCOMPARE(*credits->credits()->balance, m_sim.server()->balance());
     // The keys tab has not been shown yet: nothing asked for.
     QCOMPARE(keys->model()->rowCount(), 0);
-    QCOMPARE(usage->gatewayState(), UsagePanel::GatewayState::NotLoaded);
+    QCOMPARE(usage->activityStatus().state, EndpointStatus::State::Idle);
     account->showTab(AccountPage::Tab::Keys);
     QTRY_COMPARE_WITH_TIMEOUT(keys->state(), KeysPanel::State::Keys, 10000);
     QVERIFY(keys->model()->rowCount() > 0);
     account->showTab(AccountPage::Tab::Usage);
-    QTRY_COMPARE_WITH_TIMEOUT(usage->gatewayState(), UsagePanel::GatewayState::Loaded, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(usage->activityStatus().state, EndpointStatus::State::Ready, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!usage->isBusy(), 10000);
     usage->setQuery(UsageQuery{}); // this app's ledger, 7 days, cost by model
     QTRY_VERIFY_WITH_TIMEOUT(!usage->isBusy(), 10000);
@@ -195,7 +184,7 @@ void TestAccountConsole::switchingReBindsEveryPage()
     QTRY_COMPARE_WITH_TIMEOUT(keys->state(), KeysPanel::State::NoPermission, 10000);
     account->showTab(AccountPage::Tab::Usage);
     QVERIFY2(keys->stateText().contains(u"management key"_s), qPrintable(keys->stateText()));
-    QTRY_COMPARE_WITH_TIMEOUT(usage->gatewayState(), UsagePanel::GatewayState::Forbidden, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(usage->activityStatus().state, EndpointStatus::State::Forbidden, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!usage->isBusy(), 10000);
     QVERIFY(qAbs(usage->series().total - 2.0) < 1e-9); // this workspace's ledger row only
     // The catalog works with an inference key.
@@ -216,9 +205,9 @@ void TestAccountConsole::switchingReBindsEveryPage()
     QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier);
     QTRY_VERIFY_WITH_TIMEOUT(credits->credits() && credits->credits()->balance, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(keys->state(), KeysPanel::State::Keys, 10000);
-    QCOMPARE(usage->gatewayState(), UsagePanel::GatewayState::NotLoaded); // hidden: not asked yet
+    QCOMPARE(usage->activityStatus().state, EndpointStatus::State::Idle); // hidden: not asked yet
     account->showTab(AccountPage::Tab::Usage);
-    QTRY_COMPARE_WITH_TIMEOUT(usage->gatewayState(), UsagePanel::GatewayState::Loaded, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(usage->activityStatus().state, EndpointStatus::State::Ready, 10000);
 }
 
 void TestAccountConsole::lowBalanceWarnsInTheStatusBar()

@@ -2,6 +2,7 @@
 // Enter stream a reply into the transcript and the database; Esc keeps the partial; regenerate and
 // edit keep versions; the sidebar's new/rename/pin/delete+undo and search; the model picker; the
 // settings and routing dialogs reach the request; errors keep the prompt; export and import.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -96,6 +97,7 @@ private:
     qint64 addConversation(AppContext* ctx, const QString& title, const QStringList& texts);
 
     QTemporaryDir m_dir;
+    test::ContextFixture m_contexts{u"chat"_s};
     test::SimFixture m_sim;
     int m_counter = 0;
 };
@@ -120,18 +122,8 @@ void TestChatPage::cleanup()
 
 std::unique_ptr<AppContext> TestChatPage::makeContext(const QString& key)
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"chat%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
-    Workspace demo;
-    demo.id = WorkspaceManager::demoWorkspaceId();
-    demo.name = u"Demo"_s;
-    demo.kind = Workspace::Kind::Demo;
-    demo.baseUrl = m_sim.baseUrl();
+    auto ctx = m_contexts.make();
+    Workspace demo = test::demoWorkspace(m_sim.baseUrl());
     ctx->workspaces()->addEphemeral(demo, key);
     ctx->workspaces()->select(demo.id);
     return ctx;

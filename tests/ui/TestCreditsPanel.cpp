@@ -4,6 +4,7 @@
 // threshold, 403 with the inference-only key (plus the settings request), a gateway without /credits,
 // workspace switches that re-bind at once, and a late reply for the previous workspace that is
 // dropped. Figures are worked out by hand.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -91,18 +92,16 @@ private:
     bool select(AppContext* ctx, const QString& id);
     void spendOnSim(test::SimFixture& sim);
 
-    QTemporaryDir m_dir;
     test::SimFixture m_sim;
     test::SimFixture m_sim2;
     std::unique_ptr<ManualClock> m_clock; // fresh per test: every test starts at kNowMs
-    int m_counter = 0;
+    test::ContextFixture m_contexts{u"credits"_s};
 };
 
 void TestCreditsPanel::initTestCase()
 {
     test::initHermeticEnvironment();
     QLocale::setDefault(QLocale::c());
-    QVERIFY(m_dir.isValid());
     auto config = test::SimFixture::fastConfig();
     config.initialBalance = 25.0;
     QVERIFY(m_sim.start(config));
@@ -135,13 +134,7 @@ void TestCreditsPanel::spendOnSim(test::SimFixture& sim)
 
 std::unique_ptr<AppContext> TestCreditsPanel::makeContext()
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"credits%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
+    auto ctx = m_contexts.make();
     ctx->settings()->reset(Settings::Key::LowBalanceThreshold);
     return ctx;
 }

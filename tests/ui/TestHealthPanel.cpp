@@ -2,6 +2,7 @@
 // against the simulator's JSON read independently), problems sorted first and sorting by latency,
 // the gateway summary line, rate-limit figures from the client, auto-refresh only while visible,
 // a gateway without /health, and a workspace switch that clears and refills the panel.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -48,17 +49,15 @@ private:
     Workspace workspace(const QString& id, const QUrl& url) const;
     QJsonArray simProviders(const test::SimFixture& sim);
 
-    QTemporaryDir m_dir;
     test::SimFixture m_sim;
     test::SimFixture m_noHealth;
-    int m_counter = 0;
+    test::ContextFixture m_contexts{u"health"_s};
 };
 
 void TestHealthPanel::initTestCase()
 {
     test::initHermeticEnvironment();
     QLocale::setDefault(QLocale::c());
-    QVERIFY(m_dir.isValid());
     QVERIFY(m_sim.start(test::SimFixture::fastConfig()));
     auto config = test::SimFixture::fastConfig();
     config.offerHealth = false;
@@ -67,13 +66,7 @@ void TestHealthPanel::initTestCase()
 
 std::unique_ptr<AppContext> TestHealthPanel::makeContext()
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"health%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
+    auto ctx = m_contexts.make();
     return ctx;
 }
 

@@ -4,6 +4,7 @@
 // reveal and its 409 refusal, the explanations for 403 / 401 / no key / no /keys endpoint, workspace
 // switches (including a late answer for the previous workspace) and the keyboard. Last, no secret
 // handed out during the run may appear in any file under the test's config and data dirs.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -182,12 +183,12 @@ private:
     void remember(const QString& secret) { m_handedOut.append(secret); }
 
     QTemporaryDir m_dir;
+    test::ContextFixture m_contexts{u"keys"_s};
     test::SimFixture m_sim;    // the "Team" gateway; restarted per test so every test sees the seed keys
     test::SimFixture m_simB;   // "Other": another gateway with its own keys
     test::SimFixture m_simOff; // "Plain": no /keys endpoint
     HeldGateway m_gate;        // "Gate": answers when the test says so
-    int m_counter = 0;
-    QStringList m_handedOut; // every secret the panel showed during the run
+    QStringList m_handedOut;   // every secret the panel showed during the run
 };
 
 void TestKeysPanel::initTestCase()
@@ -210,13 +211,7 @@ void TestKeysPanel::init()
 
 std::unique_ptr<AppContext> TestKeysPanel::makeContext()
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"keys%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
+    auto ctx = m_contexts.make();
 
     struct Spec
     {
@@ -1159,7 +1154,7 @@ void TestKeysPanel::noSecretReachedTheDisk()
     QVERIFY2(secrets.size() >= 3, "the tests above should have created/revealed keys");
     secrets << sim::managementKey() << sim::inferenceKey() << sim::fullKey() << kBogusKey;
 
-    QStringList roots{m_dir.path()};
+    QStringList roots{m_dir.path(), m_contexts.directory()};
     for (auto loc : {QStandardPaths::AppDataLocation, QStandardPaths::AppConfigLocation,
                      QStandardPaths::AppLocalDataLocation, QStandardPaths::CacheLocation,
                      QStandardPaths::GenericConfigLocation}) {
@@ -1185,7 +1180,7 @@ void TestKeysPanel::noSecretReachedTheDisk()
             }
         }
     }
-    QVERIFY2(filesRead >= m_counter, "the databases of the tests above should have been read");
+    QVERIFY2(filesRead >= m_contexts.count(), "the databases of the tests above should have been read");
 }
 
 QTEST_MAIN(TestKeysPanel)

@@ -2,6 +2,7 @@
 // count, credit balance, provider health, rate limit); the Environment workspace is never stored;
 // a rejected key says so in plain words; Ctrl+<n> switches workspaces; a failing gateway shows one
 // status line with the retry plan, which Stop retrying ends.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -45,37 +46,25 @@ private:
     std::unique_ptr<AppContext> makeContext();
     Workspace demoWorkspace() const;
 
-    QTemporaryDir m_dir;
     test::SimFixture m_sim;
-    int m_counter = 0;
+    test::ContextFixture m_contexts{u"ui"_s};
 };
 
 void TestMainWindow::initTestCase()
 {
     test::initHermeticEnvironment();
-    QVERIFY(m_dir.isValid());
     QVERIFY(m_sim.start());
 }
 
 std::unique_ptr<AppContext> TestMainWindow::makeContext()
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"ui%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
+    auto ctx = m_contexts.make();
     return ctx;
 }
 
 Workspace TestMainWindow::demoWorkspace() const
 {
-    Workspace demo;
-    demo.id = WorkspaceManager::demoWorkspaceId();
-    demo.name = u"Demo"_s;
-    demo.kind = Workspace::Kind::Demo;
-    demo.baseUrl = m_sim.baseUrl();
+    Workspace demo = test::demoWorkspace(m_sim.baseUrl());
     return demo;
 }
 

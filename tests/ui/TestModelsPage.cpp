@@ -3,6 +3,7 @@
 // and the state survives a restart; price columns sort numerically with unknowns last; the detail
 // pane spells out units; the actions start a chat / set the workspace default; the calculator's
 // figures equal hand-computed ones; and the page opens from the cache with the simulator stopped.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -80,7 +81,7 @@ private:
 
     QTemporaryDir m_dir;
     test::SimFixture m_sim;
-    int m_counter = 0;
+    test::ContextFixture m_contexts{u"models"_s};
 };
 
 void TestModelsPage::initTestCase()
@@ -92,18 +93,8 @@ void TestModelsPage::initTestCase()
 
 std::unique_ptr<AppContext> TestModelsPage::makeContext(const QUrl& baseUrl)
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"models%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
-    Workspace demo;
-    demo.id = WorkspaceManager::demoWorkspaceId();
-    demo.name = u"Demo"_s;
-    demo.kind = Workspace::Kind::Demo;
-    demo.baseUrl = baseUrl;
+    auto ctx = m_contexts.make();
+    Workspace demo = test::demoWorkspace(baseUrl);
     ctx->workspaces()->addEphemeral(demo, sim::fullKey());
     ctx->workspaces()->select(demo.id);
     return ctx;

@@ -3,6 +3,7 @@
 // for no second catalog; five workspace switches within a second end with every page, the model
 // picker and the title showing the last workspace's data and nothing of an earlier one. Real HTTP
 // over loopback (in-process simulators that count what they receive), a real SQLite file.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 #include "core/AppContext.h"
@@ -46,15 +47,13 @@ private:
     static QString log(const test::SimFixture& sim);
     static ModelPickerDialog* openPicker(MainWindow& w);
 
-    QTemporaryDir m_dir;
     test::SimFixture m_simA, m_simB;
-    int m_counter = 0;
+    test::ContextFixture m_contexts{u"truth"_s};
 };
 
 void TestOneSourceOfTruth::initTestCase()
 {
     test::initHermeticEnvironment();
-    QVERIFY(m_dir.isValid());
 }
 
 void TestOneSourceOfTruth::init()
@@ -77,13 +76,7 @@ void TestOneSourceOfTruth::cleanup()
 
 std::unique_ptr<AppContext> TestOneSourceOfTruth::makeContext()
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"truth%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
+    auto ctx = m_contexts.make();
     return ctx;
 }
 

@@ -2,6 +2,7 @@
 // the main window's selector lists the workspace and Ctrl+<n> switches to it; the http:// policy,
 // "Save Anyway" after a rejected key, cancelling a check, masked keys with Show, read-only
 // ephemeral workspaces, the session-only offer when the keychain is down, duplicate and delete.
+#include "ContextFixture.h"
 #include "SimFixture.h"
 #include "TestSupport.h"
 
@@ -70,27 +71,19 @@ private:
     void fill(WorkspaceDialog& d, const QString& name, const QString& url, const QString& inference,
               const QString& management = {});
 
-    QTemporaryDir m_dir;
     test::SimFixture m_sim;
-    int m_counter = 0;
+    test::ContextFixture m_contexts{u"wsd"_s};
 };
 
 void TestWorkspaceDialog::initTestCase()
 {
     test::initHermeticEnvironment();
-    QVERIFY(m_dir.isValid());
     QVERIFY(m_sim.start(test::SimFixture::fastConfig()));
 }
 
 std::unique_ptr<AppContext> TestWorkspaceDialog::makeContext(std::unique_ptr<SecretStore> secrets)
 {
-    AppContext::Options opts;
-    opts.databasePath = m_dir.filePath(u"wsd%1.sqlite"_s.arg(++m_counter));
-    opts.secretStore = secrets ? std::move(secrets) : std::make_unique<MemorySecretStore>();
-    auto ctx = std::make_unique<AppContext>(std::move(opts));
-    QString error;
-    if (!ctx->open(&error))
-        qFatal("open failed: %s", qPrintable(error));
+    auto ctx = m_contexts.make(std::move(secrets));
     return ctx;
 }
 
@@ -111,11 +104,7 @@ void TestWorkspaceDialog::fill(WorkspaceDialog& d, const QString& name, const QS
 void TestWorkspaceDialog::createFromFormAppearsInSelectorAndCtrlDigitSwitches()
 {
     auto ctx = makeContext();
-    Workspace demo;
-    demo.id = WorkspaceManager::demoWorkspaceId();
-    demo.name = u"Demo"_s;
-    demo.kind = Workspace::Kind::Demo;
-    demo.baseUrl = m_sim.baseUrl();
+    Workspace demo = test::demoWorkspace(m_sim.baseUrl());
     ctx->workspaces()->addEphemeral(demo, sim::fullKey());
     MainWindow w(ctx.get());
     w.show();
