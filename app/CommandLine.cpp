@@ -25,7 +25,11 @@ CommandLine::CommandLine()
           u"PROMPT"_s),
       model(u"model"_s,
             QCoreApplication::translate("main", "With --ask: the model to use (default: the workspace's)."),
-            u"ID"_s)
+            u"ID"_s),
+      quickPrompt(u"quick-prompt"_s,
+                  QCoreApplication::translate("main",
+                                              "Open the quick prompt: in the running instance, or start the "
+                                              "app (hidden in the tray where there is one) and open it."))
 {
     parser.setApplicationDescription(QCoreApplication::translate(
         "main", "Native desktop client for the AnyRouter LLM gateway and OpenAI-compatible gateways.\n"
@@ -37,6 +41,7 @@ CommandLine::CommandLine()
     parser.addOption(workspace);
     parser.addOption(ask);
     parser.addOption(model);
+    parser.addOption(quickPrompt);
 }
 
 void CommandLine::applyIdentity()

@@ -17,6 +17,7 @@ public:
     QCommandLineOption workspace;
     QCommandLineOption ask;
     QCommandLineOption model;
+    QCommandLineOption quickPrompt;
 
     // Organisation/application names and version. The window and `--ask` must agree on them, or
     // they would read different databases.

@@ -26,8 +26,15 @@ AccountStatus::AccountStatus(WorkspaceSession* session)
       m_healthService(session->context()->workspaces()->health()),
       m_history(session->context()->balanceHistory()), m_settings(session->context()->settings()),
       m_defaultClock(session->context()->workspaces()->client()->clock()), m_clock(m_defaultClock),
-      m_workspaceId(session->workspaceId()), m_poll(new QTimer(this)), m_healthPoll(new QTimer(this))
+      m_workspaceId(session->workspaceId()), m_poll(new QTimer(this)), m_healthPoll(new QTimer(this)),
+      m_afterSpending(new QTimer(this))
 {
+    m_afterSpending->setSingleShot(true);
+    m_afterSpending->setInterval(kSpendingDelayMs);
+    connect(m_afterSpending, &QTimer::timeout, this, [this] {
+        if (!creditsUnavailable())
+            fetchCredits(false);
+    });
     m_poll->setInterval(kPollIntervalMs);
     connect(m_poll, &QTimer::timeout, this, [this] {
         // Not where the gateway said no for good; and a read on its way is as fresh.
@@ -107,6 +114,22 @@ void AccountStatus::refresh()
 void AccountStatus::refreshCredits()
 {
     fetchCredits(false);
+}
+
+void AccountStatus::noteSpending()
+{
+    if (!m_afterSpending->isActive()) // a burst of turns: one re-read after the first
+        m_afterSpending->start();
+}
+
+void AccountStatus::setSpendingDelayMs(int ms)
+{
+    m_afterSpending->setInterval(std::max(0, ms));
+}
+
+int AccountStatus::spendingDelayMs() const
+{
+    return m_afterSpending->interval();
 }
 
 void AccountStatus::refreshHealth()

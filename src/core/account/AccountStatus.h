@@ -74,6 +74,13 @@ public:
     // doubled: its answer is as fresh.
     void refresh();
     void refreshCredits();
+    // Money was just spent (a chat turn finished): the balance is re-read soon, after
+    // spendingDelayMs() (the gateway books a turn a moment after it ends), once for a burst of
+    // turns, instead of waiting for the 10-minute re-read.
+    void noteSpending();
+    static constexpr int kSpendingDelayMs = 4000;
+    void setSpendingDelayMs(int ms);
+    int spendingDelayMs() const;
     void refreshHealth();
 
     // While at least one watcher watches, health is re-read every healthIntervalMs() — at once if the
@@ -142,6 +149,7 @@ private:
 
     QTimer* m_poll;
     QTimer* m_healthPoll;
+    QTimer* m_afterSpending;
     QSet<QObject*> m_healthWatchers;
 };
 

@@ -24,6 +24,13 @@ constexpr EnumName<MessageStatus> kStatusNames[] = {
 };
 static_assert(enumTableIsComplete(kStatusNames, MessageStatus::Error));
 
+// Stored in conversations.origin: never rename one.
+constexpr EnumName<ConversationOrigin> kOriginNames[] = {
+    {ConversationOrigin::Chat, u"chat"},
+    {ConversationOrigin::QuickPrompt, u"quick-prompt"},
+};
+static_assert(enumTableIsComplete(kOriginNames, ConversationOrigin::QuickPrompt));
+
 } // namespace
 
 QString roleToString(MessageRole r)
@@ -45,6 +52,17 @@ QString statusToString(MessageStatus s)
 MessageStatus statusFromString(QStringView s)
 {
     return enumFromString(kStatusNames, s).value_or(MessageStatus::Complete);
+}
+
+QString originToString(ConversationOrigin o)
+{
+    return enumToString(kOriginNames, o, ConversationOrigin::Chat);
+}
+
+ConversationOrigin originFromString(QStringView s)
+{
+    // Unknown (a newer version's): an ordinary conversation.
+    return enumFromString(kOriginNames, s).value_or(ConversationOrigin::Chat);
 }
 
 } // namespace anyrouter

@@ -26,10 +26,20 @@ enum class MessageStatus
     Error
 };
 
+// Where a conversation was started: the chat page, or the quick prompt window (which the history
+// marks). Stored in conversations.origin; a name this version does not know reads as Chat.
+enum class ConversationOrigin
+{
+    Chat,
+    QuickPrompt
+};
+
 QString roleToString(MessageRole r);
 MessageRole roleFromString(QStringView s);
 QString statusToString(MessageStatus s);
 MessageStatus statusFromString(QStringView s);
+QString originToString(ConversationOrigin o);
+ConversationOrigin originFromString(QStringView s);
 
 struct Message
 {
@@ -63,6 +73,7 @@ struct Conversation
     QString model;
     QString systemPrompt;
     bool pinned = false;
+    ConversationOrigin origin = ConversationOrigin::Chat;
     QJsonObject parameters; // temperature, top_p, max_tokens, ...
     RoutingPrefs routing;
     QJsonObject threadSelection; // {"<parent id>": child id}: shown version per fork (ConversationThread)

@@ -18,7 +18,7 @@ namespace {
 
 const QString kConversationColumns =
     u"id, workspace_id, title, model, system_prompt, pinned, parameters, routing, created_at, updated_at,"
-    " thread_selection"_s;
+    " thread_selection, origin"_s;
 
 const QString kMessageColumns =
     u"id, conversation_id, parent_id, role, content, reasoning, status, model, served_model, provider,"
@@ -40,6 +40,7 @@ Conversation conversationFromRow(const QSqlQuery& q)
     c.createdAt = sql::toTime(q.value(8));
     c.updatedAt = sql::toTime(q.value(9));
     c.threadSelection = sql::toJson(q.value(10));
+    c.origin = originFromString(q.value(11).toString());
     return c;
 }
 
@@ -135,7 +136,7 @@ bool ConversationStore::createConversation(Conversation& c)
     QSqlQuery q(m_db.connection());
     q.prepare(
         u"INSERT INTO conversations (workspace_id, title, model, system_prompt, pinned, parameters, routing,"
-        " created_at, updated_at, thread_selection) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        " created_at, updated_at, thread_selection, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(sql::text(c.workspaceId));
     q.addBindValue(sql::text(c.title));
     q.addBindValue(sql::text(c.model));
@@ -146,6 +147,7 @@ bool ConversationStore::createConversation(Conversation& c)
     q.addBindValue(sql::fromTime(created));
     q.addBindValue(sql::fromTime(updated));
     q.addBindValue(sql::fromJson(c.threadSelection));
+    q.addBindValue(originToString(c.origin));
     if (!sql::exec(q, "create conversation", &m_lastError))
         return false;
     c.id = q.lastInsertId().toLongLong();
@@ -159,7 +161,7 @@ bool ConversationStore::updateConversation(const Conversation& c)
     QSqlQuery q(m_db.connection());
     q.prepare(
         u"UPDATE conversations SET workspace_id = ?, title = ?, model = ?, system_prompt = ?, pinned = ?,"
-        " parameters = ?, routing = ?, updated_at = ?, thread_selection = ? WHERE id = ?"_s);
+        " parameters = ?, routing = ?, updated_at = ?, thread_selection = ?, origin = ? WHERE id = ?"_s);
     q.addBindValue(sql::text(c.workspaceId));
     q.addBindValue(sql::text(c.title));
     q.addBindValue(sql::text(c.model));
@@ -169,6 +171,7 @@ bool ConversationStore::updateConversation(const Conversation& c)
     q.addBindValue(sql::fromJson(c.routing.toJson()));
     q.addBindValue(sql::fromTime(c.updatedAt.isValid() ? c.updatedAt : sql::nowUtc()));
     q.addBindValue(sql::fromJson(c.threadSelection));
+    q.addBindValue(originToString(c.origin));
     q.addBindValue(c.id);
     return sql::exec(q, "update conversation", &m_lastError) && q.numRowsAffected() == 1;
 }

@@ -181,6 +181,13 @@ const QList<Migration>& allMigrations()
              // JSON object {"<field>": <value as sent>} (Usage::rejected); NULL when every figure was valid.
              u"ALTER TABLE messages ADD COLUMN usage_rejected TEXT"_s,
          }},
+        {6,
+         "where a conversation was started (the chat page or the quick prompt window)",
+         {
+             // ConversationOrigin's stored names; every conversation before this step is a chat.
+             // A plain column (no index, no CHECK): older files take one ALTER, nothing rewritten.
+             u"ALTER TABLE conversations ADD COLUMN origin TEXT NOT NULL DEFAULT 'chat'"_s,
+         }},
     };
     return list;
 }

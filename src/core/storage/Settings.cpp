@@ -27,6 +27,13 @@ const QList<KeyInfo>& keyTable()
         {Settings::Key::EnterSends, "chat/enterSends", QVariant(true)},
         {Settings::Key::LowBalanceThreshold, "account/lowBalanceThreshold", QVariant(1.0)},
         {Settings::Key::CatalogFilterState, "catalog/filter", QVariant(QByteArray())},
+        {Settings::Key::CloseToTray, "tray/closeToTray", QVariant(true)},
+        {Settings::Key::TrayHintShown, "tray/hintShown", QVariant(false)},
+        {Settings::Key::StartAtLogin, "startup/atLogin", QVariant(false)},
+        {Settings::Key::StartHidden, "startup/hidden", QVariant(false)},
+        {Settings::Key::QuickPromptShortcut, "quickPrompt/shortcut",
+         QVariant(Settings::defaultQuickPromptShortcut())},
+        {Settings::Key::QuickPromptModel, "quickPrompt/model", QVariant(QString())},
     };
     return table;
 }
@@ -135,6 +142,71 @@ double Settings::lowBalanceThreshold() const
 void Settings::setLowBalanceThreshold(double usd)
 {
     setValue(Key::LowBalanceThreshold, usd);
+}
+
+QString Settings::defaultQuickPromptShortcut()
+{
+    return u"Ctrl+Alt+Space"_s;
+}
+
+bool Settings::closeToTray() const
+{
+    return value(Key::CloseToTray).toBool();
+}
+
+void Settings::setCloseToTray(bool on)
+{
+    setValue(Key::CloseToTray, on);
+}
+
+bool Settings::trayHintShown() const
+{
+    return value(Key::TrayHintShown).toBool();
+}
+
+void Settings::setTrayHintShown(bool shown)
+{
+    setValue(Key::TrayHintShown, shown);
+}
+
+bool Settings::startAtLogin() const
+{
+    return value(Key::StartAtLogin).toBool();
+}
+
+void Settings::setStartAtLogin(bool on)
+{
+    setValue(Key::StartAtLogin, on);
+}
+
+bool Settings::startHidden() const
+{
+    return value(Key::StartHidden).toBool();
+}
+
+void Settings::setStartHidden(bool on)
+{
+    setValue(Key::StartHidden, on);
+}
+
+QString Settings::quickPromptShortcut() const
+{
+    return value(Key::QuickPromptShortcut).toString();
+}
+
+void Settings::setQuickPromptShortcut(const QString& portableText)
+{
+    setValue(Key::QuickPromptShortcut, portableText);
+}
+
+QString Settings::quickPromptModel() const
+{
+    return value(Key::QuickPromptModel).toString();
+}
+
+void Settings::setQuickPromptModel(const QString& modelId)
+{
+    setValue(Key::QuickPromptModel, modelId);
 }
 
 } // namespace anyrouter

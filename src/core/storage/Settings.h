@@ -23,6 +23,12 @@ public:
         EnterSends,          // bool, default true (Shift+Enter = newline)
         LowBalanceThreshold, // double USD, default 1.0
         CatalogFilterState,  // QByteArray: CatalogFilter::toJson() as compact JSON, empty = none
+        CloseToTray,         // bool, default true: closing the window hides it when a tray exists
+        TrayHintShown,       // bool: "the app keeps running in the tray" was said once
+        StartAtLogin,        // bool: mirrored by the platform's autostart entry
+        StartHidden,         // bool: start in the tray without showing the window (when a tray exists)
+        QuickPromptShortcut, // QString, QKeySequence::PortableText; empty = no global shortcut
+        QuickPromptModel,    // QString: the model the quick prompt used last (empty = the workspace's)
     };
 
     // s == nullptr: a default-constructed QSettings (organisation/application names) owned by this
@@ -49,6 +55,20 @@ public:
     void setEnterSends(bool on);
     double lowBalanceThreshold() const;
     void setLowBalanceThreshold(double usd);
+    bool closeToTray() const;
+    void setCloseToTray(bool on);
+    bool trayHintShown() const;
+    void setTrayHintShown(bool shown);
+    bool startAtLogin() const;
+    void setStartAtLogin(bool on);
+    bool startHidden() const;
+    void setStartHidden(bool on);
+    QString quickPromptShortcut() const; // portable text, e.g. "Ctrl+Alt+Space"
+    void setQuickPromptShortcut(const QString& portableText);
+    QString quickPromptModel() const;
+    void setQuickPromptModel(const QString& modelId);
+
+    static QString defaultQuickPromptShortcut();
 
     QSettings* backend() const { return m_settings; }
 

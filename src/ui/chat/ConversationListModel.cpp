@@ -56,6 +56,16 @@ QString ConversationListModel::groupTitle(Group g)
     return {};
 }
 
+QString ConversationListModel::quickPromptBadge()
+{
+    return u"\u26A1"_s; // ⚡
+}
+
+QString ConversationListModel::quickPromptLabel()
+{
+    return tr("Quick prompt");
+}
+
 void ConversationListModel::rebuild()
 {
     const QDate today = m_today.isValid() ? m_today : QDate::currentDate();
@@ -131,6 +141,8 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const
             return qint64(0);
         case PinnedRole:
             return r.group == Group::Pinned;
+        case QuickPromptRole:
+            return false;
         case Qt::FontRole: {
             QFont f;
             f.setBold(true);
@@ -142,15 +154,29 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const
         }
     }
     const Conversation& c = r.conversation;
+    const bool quick = c.origin == ConversationOrigin::QuickPrompt;
     switch (role) {
     case Qt::DisplayRole:
     case Qt::EditRole:
         return c.title.isEmpty() ? tr("New chat") : c.title;
-    case Qt::AccessibleTextRole:
-        return c.pinned ? tr("%1 (pinned)").arg(c.title) : c.title;
-    case Qt::ToolTipRole:
-        return tr("%1\nModel: %2\nLast activity: %3")
-            .arg(c.title, c.model, QLocale().toString(c.updatedAt.toLocalTime(), QLocale::ShortFormat));
+    case Qt::AccessibleTextRole: {
+        QString text = c.pinned ? tr("%1 (pinned)").arg(c.title) : c.title;
+        if (quick)
+            text = tr("%1 (%2)").arg(text, quickPromptLabel());
+        return text;
+    }
+    case Qt::ToolTipRole: {
+        QString tip =
+            tr("%1\nModel: %2\nLast activity: %3")
+                .arg(c.title, c.model, QLocale().toString(c.updatedAt.toLocalTime(), QLocale::ShortFormat));
+        if (quick)
+            tip += u"\n"_s + tr("%1 Started in the quick prompt window").arg(quickPromptBadge());
+        return tip;
+    }
+    case QuickPromptRole:
+        return quick;
+    case BadgeTextRole:
+        return quick ? quickPromptBadge() : QString();
     case ConversationIdRole:
         return c.id;
     case IsHeaderRole:
@@ -200,6 +226,8 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const
     names.insert(IsHeaderRole, "isHeader");
     names.insert(PinnedRole, "pinned");
     names.insert(GroupRole, "group");
+    names.insert(QuickPromptRole, "quickPrompt");
+    names.insert(BadgeTextRole, "badgeText");
     return names;
 }
 

@@ -1,6 +1,8 @@
 // ConversationListModel: the sidebar's list — a workspace's conversations grouped by date (Pinned,
 // Today, Yesterday, Previous 7 days, Older) with a non-selectable header row before each group.
 // Conversations awaiting a real delete (the undo window) are hidden here, not removed from the store.
+// Conversations started in the quick prompt window carry a mark (QuickPromptRole, BadgeTextRole, and
+// in their tooltip and accessible text).
 #pragma once
 
 #include "core/domain/Conversation.h"
@@ -21,6 +23,8 @@ public:
         IsHeaderRole,                          // bool
         PinnedRole,                            // bool
         GroupRole,                             // QString: the group's title
+        QuickPromptRole,                       // bool: started in the quick prompt window
+        BadgeTextRole,                         // QString: the mark drawn after the title ("⚡"), or empty
     };
     enum class Group
     {
@@ -45,6 +49,9 @@ public:
 
     static Group groupOf(const Conversation& c, QDate today);
     static QString groupTitle(Group g);
+    // The mark of a quick-prompt conversation: drawn after the title, and said by screen readers.
+    static QString quickPromptBadge();
+    static QString quickPromptLabel();
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;

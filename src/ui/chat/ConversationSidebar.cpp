@@ -16,6 +16,7 @@
 #include <QMenu>
 #include <QPainter>
 #include <QPushButton>
+#include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTextDocument>
 #include <QTimer>
@@ -75,7 +76,8 @@ private:
     }
 };
 
-// Rows as wide as the list, so long titles elide instead of scrolling sideways.
+// Rows as wide as the list, so long titles elide instead of scrolling sideways. A row with a badge
+// (a quick-prompt conversation's ⚡) keeps room for it at the right end; the title elides before it.
 class RowDelegate : public QStyledItemDelegate
 {
 public:
@@ -86,6 +88,32 @@ public:
         s.setWidth(1);
         s.setHeight(s.height() + 6);
         return s;
+    }
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        const QString badge = index.data(ConversationListModel::BadgeTextRole).toString();
+        if (badge.isEmpty()) {
+            QStyledItemDelegate::paint(painter, option, index);
+            return;
+        }
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const int badgeWidth = opt.fontMetrics.horizontalAdvance(badge) + 8;
+        // The style elides within the whole row; elide first so the title stops short of the badge.
+        const QStyle* style = opt.widget ? opt.widget->style() : QApplication::style();
+        const QRect textRect = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, opt.widget);
+        opt.text =
+            opt.fontMetrics.elidedText(opt.text, opt.textElideMode, qMax(0, textRect.width() - badgeWidth));
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
+        painter->save();
+        const bool selected = opt.state & QStyle::State_Selected;
+        painter->setPen(opt.palette.color(selected ? QPalette::HighlightedText : QPalette::PlaceholderText));
+        painter->setFont(opt.font);
+        const QRect badgeRect(opt.rect.right() - badgeWidth, opt.rect.top(), badgeWidth - 4,
+                              opt.rect.height());
+        painter->drawText(badgeRect, Qt::AlignRight | Qt::AlignVCenter, badge);
+        painter->restore();
     }
 };
 

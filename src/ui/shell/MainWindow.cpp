@@ -100,17 +100,11 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     // Workspace editor (File > Workspaces…, and the chat page's "workspace settings").
     auto* wsEditor = new WorkspaceEditor(m_context->network(), m_context->workspaceStore(),
                                          m_context->secrets(), ws, this);
-    const auto openWorkspaceSettings = [this, wsEditor, ws] {
-        auto* dlg = new WorkspaceDialog(wsEditor, ws->find(ws->current().id), this); // none yet: a new one
-        dlg->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dlg, &WorkspaceDialog::saved, this, [this](const Workspace&, const QString& message) {
-            statusBar()->showMessage(message, 10000);
-        });
-        dlg->open();
-    };
-    connect(m_chat, &ChatPage::workspaceSettingsRequested, this, openWorkspaceSettings);
-    connect(m_account, &AccountPage::workspaceSettingsRequested, this, openWorkspaceSettings);
-    connect(m_overview, &WorkspaceOverviewPage::workspaceSettingsRequested, this, openWorkspaceSettings);
+    m_workspaceEditor = wsEditor;
+    connect(m_chat, &ChatPage::workspaceSettingsRequested, this, &MainWindow::openWorkspaceSettings);
+    connect(m_account, &AccountPage::workspaceSettingsRequested, this, &MainWindow::openWorkspaceSettings);
+    connect(m_overview, &WorkspaceOverviewPage::workspaceSettingsRequested, this,
+            &MainWindow::openWorkspaceSettings);
     connect(refresh, &QAction::triggered, this, [this] {
         if (WorkspaceSession* session = m_context->session())
             session->refresh(); // every figure of the workspace: catalog, credits, health, keys, usage
@@ -138,6 +132,18 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
         dlg->open();
     });
     workspacesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    auto* quickPromptAction =
+        fileMenu->addAction(tr("&Quick prompt"), this, &MainWindow::quickPromptRequested);
+    quickPromptAction->setToolTip(tr("A small window for one question, from any application"));
+    auto* settingsAction = fileMenu->addAction(tr("&Settings…"), this, &MainWindow::settingsRequested);
+    settingsAction->setMenuRole(QAction::PreferencesRole); // the application menu's Preferences on macOS
+    // Ctrl+, everywhere, beside the platform's own Preferences key where it has one.
+    QList<QKeySequence> settingsKeys{QKeySequence(Qt::CTRL | Qt::Key_Comma)};
+    for (const QKeySequence& k : QKeySequence::keyBindings(QKeySequence::Preferences)) {
+        if (!settingsKeys.contains(k))
+            settingsKeys.append(k);
+    }
+    settingsAction->setShortcuts(settingsKeys);
     fileMenu->addSeparator();
     auto* quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
@@ -241,6 +247,17 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
         setWindowTitle(tr("%1 — AnyRouter Desktop").arg(w.name));
     });
     rebuildSelector();
+}
+
+void MainWindow::openWorkspaceSettings()
+{
+    WorkspaceManager* ws = m_context->workspaces();
+    auto* dlg =
+        new WorkspaceDialog(m_workspaceEditor, ws->find(ws->current().id), this); // none yet: a new one
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &WorkspaceDialog::saved, this,
+            [this](const Workspace&, const QString& message) { statusBar()->showMessage(message, 10000); });
+    dlg->open();
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)

@@ -19,6 +19,7 @@ class AccountPage;
 class AppContext;
 class ChatPage;
 class ModelsPage;
+class WorkspaceEditor;
 class WorkspaceOverviewPage;
 struct RateLimitInfo;
 struct RetryPlan;
@@ -49,6 +50,12 @@ public:
     Page currentPage() const;
     QListWidget* navigation() const { return m_nav; }
     QComboBox* workspaceSelector() const { return m_selector; }
+    // The editor of the current workspace (a new one when there is none), window-modal.
+    void openWorkspaceSettings();
+
+signals:
+    void settingsRequested();    // File › Settings… (Ctrl+,; Preferences on macOS)
+    void quickPromptRequested(); // File › Quick prompt
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -60,6 +67,7 @@ private:
     void updateRetryLine();
 
     AppContext* m_context;
+    WorkspaceEditor* m_workspaceEditor = nullptr;
     QComboBox* m_selector;
     WorkspaceOverviewPage* m_overview;
     ChatPage* m_chat;

@@ -51,7 +51,7 @@ void TestSettings::keyTableIsConsistent()
 {
     const QList<Settings::Key> keys = Settings::allKeys();
     QCOMPARE(keys.size(),
-             qsizetype(int(Settings::Key::CatalogFilterState) + 1)); // every enumerator has a row
+             qsizetype(int(Settings::Key::QuickPromptModel) + 1)); // every enumerator has a row
     QSet<QString> names;
     for (Settings::Key k : keys) {
         const QString name = Settings::keyName(k);
@@ -74,6 +74,12 @@ void TestSettings::defaults_data()
     QTest::newRow("lastWorkspaceId") << int(Settings::Key::LastWorkspaceId) << QVariant(QString());
     QTest::newRow("enterSends") << int(Settings::Key::EnterSends) << QVariant(true);
     QTest::newRow("lowBalance") << int(Settings::Key::LowBalanceThreshold) << QVariant(1.0);
+    QTest::newRow("closeToTray") << int(Settings::Key::CloseToTray) << QVariant(true);
+    QTest::newRow("trayHintShown") << int(Settings::Key::TrayHintShown) << QVariant(false);
+    QTest::newRow("startAtLogin") << int(Settings::Key::StartAtLogin) << QVariant(false);
+    QTest::newRow("startHidden") << int(Settings::Key::StartHidden) << QVariant(false);
+    QTest::newRow("shortcut") << int(Settings::Key::QuickPromptShortcut) << QVariant(u"Ctrl+Alt+Space"_s);
+    QTest::newRow("quickPromptModel") << int(Settings::Key::QuickPromptModel) << QVariant(QString());
 }
 
 void TestSettings::defaults()
