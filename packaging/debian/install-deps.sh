@@ -16,7 +16,7 @@ PACKAGES="
   qtkeychain-qt6-dev libqt6keychain1 libsecret-1-0
   dbus dbus-daemon gnome-keyring libsecret-tools
   xvfb xauth fonts-dejavu-core
-  libx11-dev trayer xdotool x11-utils desktop-file-utils
+  libx11-dev libxcb1-dev trayer xdotool x11-utils desktop-file-utils
 "
 for arg in "$@"; do
     case "$arg" in

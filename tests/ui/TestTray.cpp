@@ -20,6 +20,7 @@
 #include "ui/chat/ChatPage.h"
 #include "ui/chat/Composer.h"
 #include "ui/common/Format.h"
+#include "ui/quickprompt/QuickPromptWindow.h"
 #include "ui/shell/DesktopShell.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/shell/TrayController.h"
@@ -56,6 +57,7 @@ private slots:
     void chatTurnReReadsTheBalanceSoon();
     void closeHidesToTrayAndSaysSoOnce();
     void withoutTrayCloseQuits();
+    void quickPromptAndStartHiddenStayInTheTray();
 
 private:
     std::unique_ptr<AppContext> makeContext();
@@ -313,6 +315,32 @@ void TestTray::withoutTrayCloseQuits()
     QVERIFY(second->mainWindow()->isVisible());
     ctx->settings()->setStartHidden(false);
     QApplication::setQuitOnLastWindowClosed(true);
+}
+
+void TestTray::quickPromptAndStartHiddenStayInTheTray()
+{
+    // `--quick-prompt` when the app was not running: the quick prompt, the window stays in the tray.
+    {
+        auto ctx = makeContext();
+        DesktopShell shell(ctx.get());
+        QVERIFY(shell.start(ShellRequest::fromArguments({u"app"_s, u"--demo"_s, u"--quick-prompt"_s})));
+        QVERIFY(shell.tray() && shell.tray()->isVisible());
+        QVERIFY(!shell.mainWindow()->isVisible());
+        QVERIFY(shell.quickPrompt() && shell.quickPrompt()->isVisible());
+        shell.tray()->quickPromptAction()->trigger(); // the tray's item opens the same window
+        QVERIFY(shell.quickPrompt()->isVisible());
+    }
+    // "Start hidden": only the tray icon; the tray's Open brings the window.
+    {
+        auto ctx = makeContext();
+        ctx->settings()->setStartHidden(true);
+        DesktopShell shell(ctx.get());
+        QVERIFY(shell.start(ShellRequest::fromArguments({u"app"_s, u"--demo"_s})));
+        QVERIFY(!shell.mainWindow()->isVisible());
+        shell.tray()->openAction()->trigger();
+        QVERIFY(shell.mainWindow()->isVisible());
+        ctx->settings()->setStartHidden(false);
+    }
 }
 
 QTEST_MAIN(TestTray)

@@ -54,8 +54,9 @@ public:
 
 private:
     using ResponseHandler = std::function<void(uint response, const QVariantMap& results)>;
-    // Calls `method` on the portal with `arguments` (whose options carry handle_token `token`), and
-    // hands the Request's Response to `onResponse`, unless setShortcut() has moved on meanwhile.
+    // Calls `method` on the portal with `arguments` (whose options carry handle_token `token`) and
+    // hands the Request's Response to `onResponse` (which checks m_generation: answers to requests
+    // made before the last setShortcut() are stale), or response 2 when the call itself fails.
     void request(const QString& method, const QVariantList& arguments, const QString& token,
                  const ResponseHandler& onResponse);
     // Relays the Response of the Request object at `path` to `onResponse`, once.

@@ -92,6 +92,13 @@ bool X11GlobalShortcut::setShortcut(const QKeySequence& sequence)
     const auto chord = chordOf(sequence, &error);
     if (!chord)
         return fail(error);
+    // The X server keeps Ctrl+Alt+F1…F12 for switching virtual terminals: a grab of them succeeds
+    // but never sees a press.
+    if (chord->key >= Qt::Key_F1 && chord->key <= Qt::Key_F12 &&
+        (chord->modifiers & (Qt::ControlModifier | Qt::AltModifier)) ==
+            (Qt::ControlModifier | Qt::AltModifier))
+        return fail(tr("%1 switches to a text console on this desktop. Choose another shortcut.")
+                        .arg(sequence.toString(QKeySequence::NativeText)));
     const Grab grab = grabFor(*chord);
     if (grab.chord.keycode == 0)
         return fail(cannotUseMessage(sequence));

@@ -139,10 +139,14 @@ void SettingsDialog::setShortcutBackend(ShortcutApplier apply, const QString& un
     m_shortcutUsable = unavailableReason.isEmpty();
     m_shortcut->setEnabled(m_shortcutUsable);
     m_clearShortcut->setEnabled(m_shortcutUsable);
+    // The command on one line: a line break inside it would read as two words to type.
+    const QString command = u"<span style=\"white-space:nowrap\"><code>%1</code></span>"_s.arg(
+        u"anyrouter-desktop --quick-prompt"_s);
+    m_shortcutStatus->setTextFormat(Qt::RichText);
     m_shortcutStatus->setText(
-        m_shortcutUsable ? tr("Works in every application. The command anyrouter-desktop --quick-prompt "
-                              "opens it too.")
-                         : unavailableReason);
+        m_shortcutUsable
+            ? tr("Works in every application. The command %1 opens it too.").arg(command)
+            : unavailableReason.toHtmlEscaped().replace(u"anyrouter-desktop --quick-prompt"_s, command));
 }
 
 void SettingsDialog::showError(const QString& text)

@@ -20,6 +20,7 @@
 #include <QCloseEvent>
 #include <QCommandLineParser>
 #include <QLoggingCategory>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
 
 namespace anyrouter {
@@ -167,6 +168,12 @@ bool DesktopShell::start(const ShellRequest& request, QString* error)
 
     m_shortcut = GlobalShortcut::create(this);
     connect(m_shortcut.get(), &GlobalShortcut::activated, this, &DesktopShell::openQuickPrompt);
+    // The portal answers later than setShortcut() returns: its refusal is said when it comes.
+    connect(m_shortcut.get(), &GlobalShortcut::errorOccurred, this, [this](const QString& message) {
+        qCWarning(lcShell).noquote() << "the quick prompt shortcut:" << message;
+        if (m_window->isVisible())
+            m_window->statusBar()->showMessage(message, 15000);
+    });
     applyShortcut();
 
     const bool hidden = m_tray && (request.quickPrompt || m_context->settings()->startHidden());
@@ -191,10 +198,17 @@ void DesktopShell::applyShortcut()
 
 bool DesktopShell::handle(const ShellRequest& request, QString* error)
 {
-    if (request.demo)
+    QString why;
+    if (request.demo) {
         m_context->workspaces()->select(WorkspaceManager::demoWorkspaceId());
-    else if (!request.workspace.isEmpty() && !selectWorkspace(request.workspace, error))
+    } else if (!request.workspace.isEmpty() && !selectWorkspace(request.workspace, &why)) {
+        // The launch that asked has already exited: say it where the user looks.
+        showMainWindow();
+        m_window->statusBar()->showMessage(why, 15000);
+        if (error)
+            *error = why;
         return false;
+    }
     if (request.quickPrompt)
         openQuickPrompt();
     else
