@@ -9,9 +9,11 @@
 #include "core/AppContext.h"
 #include "core/chat/ChatSession.h"
 #include "core/domain/Conversation.h"
+#include "core/storage/Settings.h"
 #include "core/workspace/WorkspaceManager.h"
 #include "sim/SimKeys.h"
 #include "ui/chat/ChatPage.h"
+#include "ui/chat/Composer.h"
 #include "ui/chat/ConversationListModel.h"
 #include "ui/chat/ConversationSidebar.h"
 #include "ui/quickprompt/QuickPromptWindow.h"
@@ -192,6 +194,17 @@ void TestDesktopShell::settingsOpenOnce()
     QCOMPARE(shell.settingsDialog(), first);
     first->reject();
     QTRY_VERIFY(!shell.settingsDialog());
+
+    // What OK writes applies at once: the chat composer follows "Enter sends".
+    Composer* composer = shell.mainWindow()->chatPage()->composer();
+    const bool before = composer->enterSends();
+    shell.openSettings();
+    QTRY_VERIFY(shell.settingsDialog());
+    shell.settingsDialog()->enterSendsBox()->setChecked(!before);
+    shell.settingsDialog()->accept();
+    QCOMPARE(composer->enterSends(), !before);
+    QCOMPARE(ctx->settings()->enterSends(), !before);
+    ctx->settings()->setEnterSends(true);
 }
 
 QTEST_MAIN(TestDesktopShell)

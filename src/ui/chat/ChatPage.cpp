@@ -120,6 +120,7 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
     more->addAction(tr("Rename…"), this, [this] { m_sidebar->renameConversation(currentConversationId()); });
     more->addAction(tr("Copy last reply"), this, &ChatPage::copyLastReply);
     auto* enterSends = more->addAction(tr("Enter sends (Shift+Enter for a new line)"));
+    m_enterSendsAction = enterSends;
     enterSends->setCheckable(true);
     connect(enterSends, &QAction::toggled, this, [this](bool on) {
         m_composer->setEnterSends(on);
@@ -190,11 +191,7 @@ ChatPage::ChatPage(AppContext* context, QWidget* parent) : QWidget(parent), m_co
     connect(dismiss, &QToolButton::clicked, m_noticeBar, &QWidget::hide);
 
     m_composer = new Composer(main);
-    m_composer->setEnterSends(m_context->settings() ? m_context->settings()->enterSends() : true);
-    {
-        const QSignalBlocker block(enterSends);
-        enterSends->setChecked(m_composer->enterSends());
-    }
+    reloadSettings();
     mainLayout->addWidget(m_composer);
     splitter->addWidget(main);
     splitter->setStretchFactor(0, 0);
@@ -380,6 +377,13 @@ void ChatPage::saveDraft()
         m_drafts.remove(m_draftOwner);
     else
         m_drafts.insert(m_draftOwner, text);
+}
+
+void ChatPage::reloadSettings()
+{
+    m_composer->setEnterSends(m_context->settings() ? m_context->settings()->enterSends() : true);
+    const QSignalBlocker block(m_enterSendsAction);
+    m_enterSendsAction->setChecked(m_composer->enterSends());
 }
 
 void ChatPage::newChat()

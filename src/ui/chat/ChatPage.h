@@ -18,6 +18,7 @@
 
 #include <functional>
 
+class QAction;
 class QFrame;
 class QLabel;
 class QPushButton;
@@ -45,6 +46,8 @@ public:
     ~ChatPage() override;
 
     void newChat();
+    // Reads the app-wide settings it follows again (Enter sends), after the Settings dialog.
+    void reloadSettings();
     bool openConversation(qint64 id);
     qint64 currentConversationId() const;
     QString currentModel() const;          // the open conversation's model, else the default for new chats
@@ -119,6 +122,7 @@ private:
     Composer* m_composer;
     QLabel* m_title;
     QLabel* m_cost;
+    QAction* m_enterSendsAction = nullptr;
     QPushButton* m_modelButton;
     QPushButton* m_settingsButton;
     QPushButton* m_routingButton;

@@ -284,6 +284,7 @@ void DesktopShell::openSettings()
         shortcut && shortcut->isAvailable() ? QString()
                                             : (shortcut ? shortcut->unavailableReason() : QString()));
     connect(m_settings, &SettingsDialog::applied, this, [this] {
+        m_window->chatPage()->reloadSettings();
         if (WorkspaceSession* session = m_context->session())
             session->account()->setLowBalanceThreshold(m_context->settings()->lowBalanceThreshold());
         if (m_tray)
